@@ -1,0 +1,36 @@
+// Bundles the client, the server and the CLI into dist/; with --tests, every test file into out/test/.
+import * as esbuild from "esbuild";
+import fs from "node:fs";
+import path from "node:path";
+
+const watch = process.argv.includes("--watch");
+const tests = process.argv.includes("--tests");
+const common = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none" };
+
+function walk(dir, pick) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p, pick) : pick(p) ? [p] : [];
+  });
+}
+
+const builds = tests
+  ? [
+      {
+        ...common,
+        entryPoints: walk("test", (p) => /\.test\.ts$/.test(p) || p.startsWith(path.join("test", "vscode"))  && p.endsWith(".ts")).map((p) => ({ in: p, out: p.replace(/^test[\\/]/, "").replace(/\.ts$/, "") })),
+        outdir: "out/test",
+        external: ["vscode"],
+      },
+    ]
+  : [
+      { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
+      { ...common, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli.ts", worker: "server/src/worker.ts" }, outdir: "dist", banner: { js: "" } },
+    ];
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

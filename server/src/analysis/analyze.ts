@@ -1,0 +1,38 @@
+// One document in, its annotations out: folding, entities, sentences, figures, claims.
+import type { DocumentAnalysis } from "./types";
+import type { Catalog } from "./catalog";
+import { foldText, type FoldedText } from "./fold";
+import { recognizeEntities } from "./entities";
+import { segmentSentences } from "./sentences";
+import { findFigures, keyFigures } from "./figures";
+import { findClaims } from "./claims";
+
+export function analyzeDocument(text: string, catalog: Catalog): DocumentAnalysis {
+  const folded = foldText(text);
+  const { mentions, learned } = recognizeEntities(text, folded, catalog);
+  const learnedTypes = new Map(learned.map((l) => [l.id, l.type]));
+  const sentences = segmentSentences(text);
+  const figures = findFigures(text);
+  keyFigures(text, figures, mentions, sentences, (id) => catalog.get(id)?.parent);
+  const claims = findClaims(text, sentences, mentions, figures, (id) => catalog.get(id)?.type ?? learnedTypes.get(id));
+  return { language: guessLanguage(text, folded), mentions, learned, figures, sentences, claims };
+}
+
+/** zh-Hant when a noticeable share of Han characters fold to another (simplified) character. */
+export function guessLanguage(text: string, folded: FoldedText): DocumentAnalysis["language"] {
+  let han = 0;
+  let changed = 0;
+  let latin = 0;
+  const sameLength = !folded.map;
+  const n = Math.min(text.length, 200_000); // a sample is enough to tell
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff) {
+      han++;
+      if (sameLength && folded.text.charCodeAt(i) !== c) changed++;
+    } else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++;
+  }
+  if (han === 0) return "en";
+  if (latin > han * 2) return "mixed";
+  return changed / han > 0.04 ? "zh-Hant" : "zh-Hans";
+}

@@ -1,0 +1,222 @@
+// Cue lexicons (server/data/cues.json) compiled once into one trie, scanned leftmost-longest in a
+// single pass. Every list (rumor, unconfirmed, speculation, negation, disputed, reporting verbs,
+// source nouns, and the `ignore` false friends) lives in the same trie, so one scan answers all of
+// them and overlapping entries resolve the way a reader would: 据说 (rumor) hides its 说 (verb),
+// 不可能 (ignored) hides its 可能 (speculation), "could not be independently verified" hides "could".
+//
+// English entries are matched case-insensitively on word boundaries (may ≠ mayor) and a space in an
+// entry matches any run of whitespace; Chinese entries match anywhere. `ignoreExact` cancels a match
+// whose surface is exactly one of its strings: capitalized "May" is the month (or a name), never
+// speculation. Offsets are UTF-16 code units into the text; matches never split a surrogate pair
+// (every entry starts and ends on a BMP character).
+
+import lexicon from "../../data/cues.json";
+import type { Cue, CueKind, Span } from "./types";
+
+export type LexKind = CueKind | "verb" | "source";
+
+/** One lexicon hit: a cue, a reporting verb or a source noun. */
+export interface LexHit extends Span {
+  kind: LexKind;
+  /** The surface text as it appears in the document. */
+  word: string;
+}
+
+export interface ReportingVerb extends Span {
+  word: string;
+}
+
+interface Lexicon {
+  rumor: string[];
+  unconfirmed: string[];
+  speculation: string[];
+  negation: string[];
+  disputed: string[];
+  reportingVerbs: string[];
+  sourceNouns: string[];
+  combos?: Partial<Record<CueKind, string[][][]>>;
+  ignore: string[];
+  ignoreExact?: string[];
+  qualifierFillers: string[];
+  concessives: string[];
+  speakerLabelStop: string[];
+  turnResetLabels: string[];
+}
+
+const LEX = lexicon as unknown as Lexicon;
+
+// Kind codes stored in trie terminals. Lower code wins when the same string is listed twice.
+const K_IGNORE = 1;
+const KINDS: (LexKind | undefined)[] = [undefined, undefined, "negation", "unconfirmed", "rumor", "disputed", "speculation", "verb", "source"];
+
+interface TNode {
+  next: Map<number, TNode> | undefined;
+  /** 0 = not a terminal; otherwise an index into KINDS. */
+  kind: number;
+  /** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
+  latinEnd: boolean;
+}
+
+function newNode(): TNode {
+  return { next: undefined, kind: 0, latinEnd: false };
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0x3000 || c === 0x0c || c === 0x0b || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f;
+}
+
+/** Case-folds ASCII, maps curly apostrophes to ', whitespace to a plain space. */
+function fold(c: number): number {
+  if (c >= 0x41 && c <= 0x5a) return c + 32;
+  if (c === 0x2019 || c === 0x2018) return 0x27;
+  if (isWs(c)) return 0x20;
+  return c;
+}
+
+const root = newNode();
+/** First characters of entries (after folding): a cheap filter before touching the trie. */
+const first = new Uint8Array(65536);
+const ignoreExact = new Set(LEX.ignoreExact ?? []);
+
+function add(word: string, kind: number): void {
+  const w = word.replace(/\s+/g, " ").trim();
+  if (!w) return;
+  let node = root;
+  for (let i = 0; i < w.length; i++) {
+    const c = fold(w.charCodeAt(i));
+    if (i === 0) first[c] = 1;
+    if (!node.next) node.next = new Map();
+    let n = node.next.get(c);
+    if (!n) {
+      n = newNode();
+      node.next.set(c, n);
+    }
+    node = n;
+  }
+  if (node.kind === 0 || kind < node.kind) node.kind = kind;
+  node.latinEnd = isWordCode(w.charCodeAt(w.length - 1));
+}
+
+function expand(slots: string[][]): string[] {
+  let acc = [""];
+  for (const slot of slots) {
+    const next: string[] = [];
+    for (const a of acc) for (const s of slot) next.push(a + s);
+    acc = next;
+  }
+  return acc;
+}
+
+function build(): void {
+  for (const w of LEX.ignore) add(w, K_IGNORE);
+  const lists: [LexKind, string[]][] = [
+    ["negation", LEX.negation],
+    ["unconfirmed", LEX.unconfirmed],
+    ["rumor", LEX.rumor],
+    ["disputed", LEX.disputed],
+    ["speculation", LEX.speculation],
+    ["verb", LEX.reportingVerbs],
+    ["source", LEX.sourceNouns],
+  ];
+  for (const [kind, words] of lists) {
+    const code = KINDS.indexOf(kind);
+    for (const w of words) add(w, code);
+    const combos = LEX.combos?.[kind as CueKind];
+    if (combos) for (const c of combos) for (const w of expand(c)) add(w, code);
+  }
+}
+build();
+
+function clampSpan(text: string, span?: Span): [number, number] {
+  const s = span ? Math.max(0, Math.min(span.start, text.length)) : 0;
+  const e = span ? Math.max(s, Math.min(span.end, text.length)) : text.length;
+  return [s, e];
+}
+
+/**
+ * Every lexicon hit in `text` (or in `span` of it), in order, non-overlapping, leftmost-longest.
+ * One pass; cost is linear in the span (times the length of the longest entry in the worst case).
+ */
+export function scanLexicon(text: string, span?: Span): LexHit[] {
+  const [start, end] = clampSpan(text, span);
+  const out: LexHit[] = [];
+  const n = text.length;
+  let i = start;
+  while (i < end) {
+    const c = fold(text.charCodeAt(i));
+    if (first[c] === 0 || c === 0x20) {
+      i++;
+      continue;
+    }
+    // An English entry cannot start in the middle of a word.
+    if (isWordCode(c) && i > 0 && isWordCode(text.charCodeAt(i - 1))) {
+      i++;
+      continue;
+    }
+    let node = root.next!.get(c);
+    let j = i + 1;
+    let best = 0;
+    let bestEnd = 0;
+    while (node) {
+      if (node.kind !== 0 && (!node.latinEnd || j >= n || !isWordCode(text.charCodeAt(j)))) {
+        best = node.kind;
+        bestEnd = j;
+      }
+      if (j >= end || !node.next) break;
+      const d = text.charCodeAt(j);
+      if (isWs(d)) {
+        node = node.next.get(0x20);
+        j++;
+        while (j < end && isWs(text.charCodeAt(j))) j++;
+        continue;
+      }
+      node = node.next.get(fold(d));
+      j++;
+    }
+    if (best === 0) {
+      i++;
+      continue;
+    }
+    if (best !== K_IGNORE) {
+      const word = text.slice(i, bestEnd);
+      if (!ignoreExact.has(word)) out.push({ start: i, end: bestEnd, kind: KINDS[best]!, word });
+    }
+    i = bestEnd;
+  }
+  return out;
+}
+
+const CUE_KINDS = new Set<LexKind>(["rumor", "unconfirmed", "speculation", "negation", "disputed"]);
+
+/** Rumor, unconfirmed, speculation, disputed and negation cues, raw: negation is not applied here (claims.ts does it per clause). */
+export function findCues(text: string, span?: Span): Cue[] {
+  const out: Cue[] = [];
+  for (const h of scanLexicon(text, span)) if (CUE_KINDS.has(h.kind)) out.push({ start: h.start, end: h.end, kind: h.kind as CueKind, word: h.word });
+  return out;
+}
+
+/** Reporting verbs (说, 表示, 报道, said, according to…). */
+export function findReportingVerbs(text: string, span?: Span): ReportingVerb[] {
+  const out: ReportingVerb[] = [];
+  for (const h of scanLexicon(text, span)) if (h.kind === "verb") out.push({ start: h.start, end: h.end, word: h.word });
+  return out;
+}
+
+/** Named-source nouns (消息人士, 报告, analysts, sources…). */
+export function findSourceNouns(text: string, span?: Span): ReportingVerb[] {
+  const out: ReportingVerb[] = [];
+  for (const h of scanLexicon(text, span)) if (h.kind === "source") out.push({ start: h.start, end: h.end, word: h.word });
+  return out;
+}
+
+/** The non-cue word lists of cues.json, for claims.ts. */
+export const lexiconLists = {
+  qualifierFillers: LEX.qualifierFillers,
+  concessives: LEX.concessives,
+  speakerLabelStop: LEX.speakerLabelStop,
+  turnResetLabels: LEX.turnResetLabels,
+};

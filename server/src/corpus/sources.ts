@@ -1,0 +1,88 @@
+// Finding and reading source files: which files are sources (globs), and reading them safely —
+// binary files, invalid UTF-8 and oversized files are skipped with a reason, never half-read.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import picomatch from "picomatch";
+
+export const DEFAULT_INCLUDE = ["**/*.txt", "**/*.md"];
+export const DEFAULT_EXCLUDE = ["**/node_modules/**", "**/.git/**", "**/.*/**"];
+
+export interface SourceFilter {
+  include: string[];
+  exclude: string[];
+}
+
+export function makeFilter(f: Partial<SourceFilter> = {}): (relPath: string) => boolean {
+  const inc = picomatch(f.include?.length ? f.include : DEFAULT_INCLUDE, { dot: true });
+  const exc = picomatch(f.exclude ?? DEFAULT_EXCLUDE, { dot: true });
+  return (rel) => {
+    const p = rel.split(path.sep).join("/");
+    return inc(p) && !exc(p);
+  };
+}
+
+/** Every source file under a folder, as absolute paths, sorted. Unreadable folders are skipped. */
+export async function discover(root: string, filter: Partial<SourceFilter> = {}): Promise<string[]> {
+  const accept = makeFilter(filter);
+  const exclude = picomatch(filter.exclude ?? DEFAULT_EXCLUDE, { dot: true });
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      const rel = path.relative(root, abs).split(path.sep).join("/");
+      if (e.isDirectory()) {
+        if (!exclude(rel + "/") && !exclude(rel + "/x")) await walk(abs);
+      } else if (e.isFile() && accept(rel)) out.push(abs);
+    }
+  };
+  await walk(root);
+  return out.sort();
+}
+
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes bytes as a source text, or says why it is not one. */
+export function decodeSource(bytes: Uint8Array, maxBytes = 32 * 1024 * 1024): ReadResult {
+  if (bytes.length > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1048576)} MB (marginalia.maxFileSizeMB)` };
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0)) return { ok: false, reason: "binary file (contains NUL bytes)" };
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    return { ok: false, reason: `not valid UTF-8${at >= 0 ? ` (first bad byte at offset ${at})` : ""}` };
+  }
+  // Editors drop a byte-order mark from the text they show, so positions must not count it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { ok: true, text };
+}
+
+export async function readSource(file: string, maxBytes?: number): Promise<ReadResult> {
+  try {
+    const st = await fs.stat(file);
+    if (maxBytes !== undefined && st.size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1048576)} MB (marginalia.maxFileSizeMB)` };
+    return decodeSource(await fs.readFile(file), maxBytes);
+  } catch (e) {
+    return { ok: false, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+  }
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    if (n === 0 || i + n > b.length) return i;
+    for (let k = 1; k < n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += n;
+  }
+  return -1;
+}

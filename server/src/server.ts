@@ -1,0 +1,352 @@
+// The language server: wires the LSP to the corpus and the service. No analysis lives here.
+// Run as `node dist/server.js --stdio` (or over IPC from the VS Code client).
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+  type Connection,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { EntityDef } from "./analysis/types";
+import { Corpus } from "./corpus/corpus";
+import { AnalysisPool } from "./corpus/pool";
+import { discover, makeFilter, readSource, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "./corpus/sources";
+import { hover } from "./service/hover";
+import { entityDefinition, entityHighlights, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
+import { documentDiagnostics, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
+import { inlayHints } from "./service/inlayHints";
+import { documentSymbols, workspaceSymbols } from "./service/symbols";
+import builtinCatalog from "../data/entities.json";
+
+interface Settings {
+  include: string[];
+  exclude: string[];
+  maxFileSizeMB: number;
+  inlayHints: { enabled: boolean };
+  severity: Partial<Record<DiagnosticCodeName, SeverityName>>;
+}
+const DEFAULTS: Settings = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, maxFileSizeMB: 32, inlayHints: { enabled: true }, severity: {} };
+
+const connection: Connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const builtin = builtinCatalog as EntityDef[];
+const corpus = new Corpus(builtin);
+const log = (msg: string) => connection.console.log(msg);
+let pool: AnalysisPool;
+let folders: WorkspaceFolder[] = [];
+let settings: Settings = DEFAULTS;
+let canConfigure = false;
+let canWatchDynamically = false;
+let indexing = false;
+/** Latest version we asked to analyse, per uri: older results are dropped when they arrive. */
+const wanted = new Map<string, number>();
+let diskVersion = 0;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(fileURLToPath(params.rootUri)) }] : []);
+  canConfigure = !!params.capabilities.workspace?.configuration;
+  canWatchDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log);
+  return {
+    capabilities: {
+      positionEncoding: "utf-16",
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      documentSymbolProvider: { label: "Marginalia" },
+      workspaceSymbolProvider: true,
+      inlayHintProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: "marginalia", version: "0.1.0" },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (canWatchDynamically) {
+    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*" }] }).catch(() => undefined);
+  }
+  connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+    for (const f of e.removed) {
+      const prefix = f.uri.endsWith("/") ? f.uri : f.uri + "/";
+      for (const uri of corpus.uris()) if (uri.startsWith(prefix) && !documents.get(uri)) corpus.remove(uri);
+    }
+    folders = folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)).concat(e.added);
+    await indexFolders(e.added);
+  });
+  settings = await loadSettings();
+  await indexFolders(folders);
+});
+
+async function loadSettings(): Promise<Settings> {
+  if (!canConfigure) return DEFAULTS;
+  try {
+    const s = (await connection.workspace.getConfiguration("marginalia")) as Partial<Settings> | null;
+    return {
+      include: Array.isArray(s?.include) && s!.include.length ? s!.include : DEFAULTS.include,
+      exclude: Array.isArray(s?.exclude) ? s!.exclude : DEFAULTS.exclude,
+      maxFileSizeMB: typeof s?.maxFileSizeMB === "number" && s.maxFileSizeMB > 0 ? s.maxFileSizeMB : DEFAULTS.maxFileSizeMB,
+      inlayHints: { enabled: s?.inlayHints?.enabled !== false },
+      severity: s?.severity && typeof s.severity === "object" ? s.severity : {},
+    };
+  } catch {
+    return DEFAULTS;
+  }
+}
+
+connection.onDidChangeConfiguration(async () => {
+  const before = JSON.stringify(settings);
+  settings = await loadSettings();
+  if (JSON.stringify(settings) !== before) {
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
+    schedulePublish(corpus.uris());
+    const accept = folderFilter();
+    for (const uri of corpus.uris()) if (!documents.get(uri) && !accept(uri)) corpus.remove(uri);
+    await indexFolders(folders);
+  }
+});
+
+function folderFilter(): (uri: string) => boolean {
+  const accept = makeFilter(settings);
+  return (uri) => {
+    const f = folderOf(uri);
+    if (!f) return false;
+    return accept(path.relative(fileURLToPath(f.uri), fileURLToPath(uri)));
+  };
+}
+
+function folderOf(uri: string): WorkspaceFolder | undefined {
+  return folders.filter((f) => uri.startsWith(f.uri.endsWith("/") ? f.uri : f.uri + "/")).sort((a, b) => b.uri.length - a.uri.length)[0];
+}
+
+function labelOf(uri: string): string {
+  const f = folderOf(uri);
+  if (!uri.startsWith("file:")) return uri.slice(uri.lastIndexOf("/") + 1);
+  try {
+    return f ? path.relative(fileURLToPath(f.uri), fileURLToPath(uri)).split(path.sep).join("/") : path.basename(fileURLToPath(uri));
+  } catch {
+    return uri;
+  }
+}
+
+/** Indexes every source file under the folders, with $/progress, without blocking requests. */
+async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
+  if (list.length === 0) return;
+  indexing = true;
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  const t0 = Date.now();
+  try {
+    progress?.begin("Marginalia: indexing", 0, "finding sources…", false);
+    const files: string[] = [];
+    for (const f of list) {
+      if (!f.uri.startsWith("file:")) continue;
+      files.push(...(await discover(fileURLToPath(f.uri), settings)));
+    }
+    let done = 0;
+    let skipped = 0;
+    const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
+    const reportEvery = Math.max(1, Math.floor(files.length / 100));
+    await forEachLimit(files, 8, async (file) => {
+        const uri = pathToFileURL(file).href;
+        if (!documents.get(uri)) {
+          const r = await readSource(file, maxBytes);
+          if (!r.ok) {
+            skipped++;
+            log(`skipped ${labelOf(uri)}: ${r.reason}`);
+          } else await analyzeAndStore(uri, r.text, --diskVersion, false);
+        }
+        done++;
+        if (done % reportEvery === 0 || done === files.length) {
+          progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} documents`);
+          sendStatus();
+        }
+    });
+    log(`indexed ${files.length - skipped} documents (${skipped} skipped) in ${Date.now() - t0} ms`);
+  } catch (e) {
+    log(`indexing failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  } finally {
+    indexing = false;
+    progress?.done();
+    sendStatus();
+    schedulePublish(corpus.uris());
+  }
+}
+
+/** Runs fn over items with at most `limit` in flight (bounded file handles and memory). */
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(lanes);
+}
+
+async function analyzeAndStore(uri: string, text: string, version: number, urgent: boolean): Promise<void> {
+  wanted.set(uri, version);
+  try {
+    const analysis = await pool.analyze({ text, urgent });
+    if (wanted.get(uri) !== version) return; // a newer version is on its way
+    corpus.set(uri, text, version, labelOf(uri), analysis);
+    // This document's diagnostics now; open ones too, since related claims may have changed.
+    if (!indexing || documents.get(uri)) schedulePublish([uri, ...documents.keys()]);
+  } catch (e) {
+    log(`analysis of ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function sendStatus(): void {
+  let mentions = 0;
+  for (const d of corpus.documents()) mentions += d.analysis.mentions.length;
+  void connection.sendNotification("marginalia/status", {
+    indexing,
+    documents: corpus.size,
+    entities: corpus.mentionedEntities().length,
+    mentions,
+    claims: corpus.documents().reduce((s, d) => s + d.analysis.claims.length, 0),
+  });
+}
+
+// ---- diagnostics, pushed: for every indexed document after indexing, then for what changes
+const publishQueue = new Set<string>();
+let publishTimer: NodeJS.Timeout | undefined;
+function schedulePublish(uris: Iterable<string>): void {
+  for (const u of uris) publishQueue.add(u);
+  publishTimer ??= setTimeout(publishNow, 0);
+}
+function publishNow(): void {
+  publishTimer = undefined;
+  const batch = [...publishQueue].slice(0, 200);
+  for (const uri of batch) {
+    publishQueue.delete(uri);
+    try {
+      const doc = corpus.get(uri);
+      void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: doc ? documentDiagnostics(corpus, uri, settings.severity) : [] });
+    } catch (e) {
+      log(`diagnostics for ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  // Large workspaces publish in slices so requests interleave.
+  if (publishQueue.size) publishTimer = setTimeout(publishNow, 0);
+}
+
+// ---- open documents: the editor's text wins over the disk's
+documents.onDidOpen((e) => void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true).then(sendStatus));
+documents.onDidChangeContent((e) => void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true));
+documents.onDidClose(async (e) => {
+  // Back to what is on disk (unsaved edits are gone), or out of the index if it is not a source.
+  const uri = e.document.uri;
+  if (!uri.startsWith("file:") || !folderFilter()(uri)) {
+    wanted.delete(uri);
+    corpus.remove(uri);
+    schedulePublish([uri]);
+    return;
+  }
+  const r = await readSource(fileURLToPath(uri), settings.maxFileSizeMB * 1048576);
+  if (r.ok) await analyzeAndStore(uri, r.text, --diskVersion, false);
+  else corpus.remove(uri);
+});
+
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  const accept = folderFilter();
+  for (const c of changes) {
+    if (documents.get(c.uri)) continue; // the editor's copy is authoritative while open
+    if (c.type === FileChangeType.Deleted) {
+      // A deleted folder arrives as one event for the folder: drop everything under it.
+      const prefix = c.uri.endsWith("/") ? c.uri : c.uri + "/";
+      for (const uri of corpus.uris()) if (uri === c.uri || uri.startsWith(prefix)) (wanted.delete(uri), corpus.remove(uri), schedulePublish([uri]));
+      continue;
+    }
+    if (!accept(c.uri)) continue;
+    const r = await readSource(fileURLToPath(c.uri), settings.maxFileSizeMB * 1048576);
+    if (r.ok) await analyzeAndStore(c.uri, r.text, --diskVersion, false);
+    else {
+      log(`skipped ${labelOf(c.uri)}: ${r.reason}`);
+      corpus.remove(c.uri);
+    }
+  }
+  sendStatus();
+});
+
+// ---- requests: each one answers from the index as it is, and never throws to the client
+function safe<P, R>(name: string, fallback: R, fn: (p: P) => R): (p: P) => R {
+  return (p: P) => {
+    try {
+      return fn(p);
+    } catch (e) {
+      log(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return fallback;
+    }
+  };
+}
+
+function offsetOf(uri: string, position: { line: number; character: number }): number | undefined {
+  const d = corpus.get(uri);
+  return d ? d.lines.offsetAt(position) : undefined;
+}
+
+connection.onHover(
+  safe("hover", null, (p) => {
+    const o = offsetOf(p.textDocument.uri, p.position);
+    return o === undefined ? null : hover(corpus, p.textDocument.uri, o);
+  }),
+);
+
+connection.onDefinition(
+  safe("definition", null, (p) => {
+    const o = offsetOf(p.textDocument.uri, p.position);
+    if (o === undefined) return null;
+    const uri = p.textDocument.uri;
+    // The thing under the cursor: a figure, else an entity mention, else the claim around it.
+    if (corpus.figureAt(uri, o)) return figureOrClaimDefinition(corpus, uri, o);
+    return entityDefinition(corpus, uri, o) ?? figureOrClaimDefinition(corpus, uri, o);
+  }),
+);
+
+connection.onReferences(
+  safe("references", null, (p) => {
+    const o = offsetOf(p.textDocument.uri, p.position);
+    if (o === undefined) return null;
+    const uri = p.textDocument.uri;
+    if (corpus.figureAt(uri, o)) return figureOrClaimReferences(corpus, uri, o);
+    return entityReferences(corpus, uri, o, p.context?.includeDeclaration ?? true) ?? figureOrClaimReferences(corpus, uri, o);
+  }),
+);
+
+connection.onDocumentHighlight(
+  safe("documentHighlight", null, (p) => {
+    const o = offsetOf(p.textDocument.uri, p.position);
+    return o === undefined ? null : entityHighlights(corpus, p.textDocument.uri, o);
+  }),
+);
+
+connection.languages.inlayHint.on(
+  safe("inlayHint", [], (p) => {
+    if (!settings.inlayHints.enabled) return [];
+    const d = corpus.get(p.textDocument.uri);
+    if (!d) return [];
+    return inlayHints(corpus, p.textDocument.uri, d.lines.offsetAt(p.range.start), d.lines.offsetAt(p.range.end));
+  }),
+);
+
+connection.onDocumentSymbol(safe("documentSymbol", [], (p) => documentSymbols(corpus, p.textDocument.uri)));
+connection.onWorkspaceSymbol(safe("workspaceSymbol", [], (p) => workspaceSymbols(corpus, p.query ?? "")));
+
+connection.onShutdown(async () => {
+  await pool?.dispose();
+});
+
+process.on("uncaughtException", (e) => log(`uncaught: ${e.stack ?? e.message}`));
+process.on("unhandledRejection", (e) => log(`unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,23 @@
+// Inlay hints: the normalized value after figures written in Chinese numerals (五萬張 → 50,000).
+import type { Corpus } from "../corpus/corpus";
+import type { Position } from "./protocolTypes";
+
+export interface InlayHint {
+  position: Position;
+  label: string;
+  kind?: number;
+  paddingLeft?: boolean;
+  tooltip?: string;
+}
+
+export function inlayHints(corpus: Corpus, uri: string, from: number, to: number): InlayHint[] {
+  const doc = corpus.get(uri);
+  if (!doc) return [];
+  const out: InlayHint[] = [];
+  for (const f of doc.analysis.figures) {
+    if (f.end < from || f.start > to) continue;
+    if (!f.chineseNumerals || f.kind === "year" || f.kind === "date") continue;
+    out.push({ position: doc.lines.positionAt(f.end), label: `= ${f.display}`, kind: 1, paddingLeft: true, tooltip: `${f.text} → ${f.display}` });
+  }
+  return out;
+}
