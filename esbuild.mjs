@@ -5,7 +5,7 @@ import path from "node:path";
 
 const watch = process.argv.includes("--watch");
 const tests = process.argv.includes("--tests");
-const common = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none" };
+const common = { mainFields: ["module", "main"], bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, logLevel: "warning", legalComments: "none" };
 
 function walk(dir, pick) {
   if (!fs.existsSync(dir)) return [];

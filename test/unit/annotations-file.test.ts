@@ -45,6 +45,14 @@ test("blank text (no file yet) is an empty file; missing arrays are filled in", 
   assert.deepEqual(r.data.annotations, []);
 });
 
+test("a byte order mark is ignored and offsets still refer to the text", () => {
+  assert.ok(parseAnnotationFile("\uFEFF" + GOOD).ok);
+  const text = "\uFEFF" + GOOD.replace(`"unverified"`, `"maybe"`);
+  const r = parseAnnotationFile(text);
+  assert.ok(!r.ok);
+  assert.deepEqual(at(text, r.problems), [`"maybe"`]);
+});
+
 test("syntax errors come with exact offsets; trailing commas are reported at the comma", () => {
   const trailing = GOOD.replace(`"verdict": "unverified" }`, `"verdict": "unverified", }`);
   let r = parseAnnotationFile(trailing);

@@ -2,7 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import schemaJson from "../../server/data/marginalia.schema.json";
 import { annotationFileSchema, checkSchemaSupported, formatPath, validate, type JsonSchema } from "../../server/src/annotations/schema";
-import { ENTITY_TYPES, MOTIVATIONS, VERDICTS, toSchemaOrgClaimReview, type Annotation } from "../../server/src/annotations/types";
+import { ENTITY_TYPES, MOTIVATIONS, VERDICTS, toSchemaOrgClaimReview, type Annotation, type EntityType } from "../../server/src/annotations/types";
+import type { EntityType as AnalysisEntityType } from "../../server/src/analysis/types";
+
+// Compile-time: the entity types of marginalia.json are exactly those of the analysis layer.
+const sameEntityTypes: [EntityType, AnalysisEntityType] extends [AnalysisEntityType, EntityType] ? true : never = true;
+void sameEntityTypes;
 
 function goodFile(): any {
   return {

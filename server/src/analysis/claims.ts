@@ -53,6 +53,14 @@ const fillerEn = new Set<string>();
 const fillerZh: string[] = [];
 for (const w of lexiconLists.qualifierFillers) (/^[A-Za-z' ]+$/.test(w) ? fillerEn.add(w.toLowerCase()) : fillerZh.push(w));
 fillerZh.sort((a, b) => b.length - a.length);
+/** Chinese fillers by first code unit, longest first. */
+const fillerZhByFirst = new Map<number, string[]>();
+for (const w of fillerZh) {
+  const k = w.charCodeAt(0);
+  const list = fillerZhByFirst.get(k);
+  if (list) list.push(w);
+  else fillerZhByFirst.set(k, [w]);
+}
 const concessiveZh = lexiconLists.concessives.filter((w) => !/^[A-Za-z ]+$/.test(w));
 const concessiveEn = lexiconLists.concessives.filter((w) => /^[A-Za-z ]+$/.test(w)).map((w) => w.toLowerCase());
 
@@ -311,7 +319,7 @@ const JU_MARKER = /[据據]/;
 const JU_NOT = new Set([..."数數证證票单單论論占佔凭憑字收"].map((c) => c.charCodeAt(0)));
 const STOP_BACK = new Set([..."，,。：:；;！？!?“”\"「」（）()"].map((c) => c.charCodeAt(0)));
 
-function detectSpeaker(ctx: Ctx, s: number, e: number, hits: LexHit[], verbLimit = e): Attribution | undefined {
+function detectSpeaker(ctx: Ctx, s: number, e: number, hits: LexHit[], verbLimit = e, rangeStart = s): Attribution | undefined {
   const { text } = ctx;
   let prevSource: LexHit | undefined;
   for (const h of hits) {
@@ -329,7 +337,7 @@ function detectSpeaker(ctx: Ctx, s: number, e: number, hits: LexHit[], verbLimit
     if (before === 0x7684 || before === 0x4e4b) continue; // 的预测 / 之说: the verb is used as a noun
     if (after === 0x7684) continue; // 提出的主张: a relative clause, not a report
     // The speaker comes early ("X said that…") or at the very end ("…, X said").
-    if (contentCount(text, s, h.start) > 40 && contentCount(text, h.end, e) > 12) continue;
+    if (h.start >= rangeStart && contentCount(text, rangeStart, h.start) > 40 && contentCount(text, h.end, e) > 12) continue;
     const lw = h.word.toLowerCase().replace(/\s+/g, " ");
     if (lw === "according to") {
       let p = h.end;
@@ -411,7 +419,7 @@ function mentionOverlaps(ctx: Ctx, span: Span): boolean {
 // Clause shapes
 
 /** Content characters left in [s, e) once `cut` spans and filler words are removed (bracketed asides skipped when asked). */
-function remainder(text: string, s: number, e: number, cut: Span[], skipBrackets = false): number {
+function remainder(text: string, s: number, e: number, cut: Span[], skipBrackets = false, limit = Infinity): number {
   let n = 0;
   let depth = 0;
   let i = s;
@@ -443,26 +451,29 @@ function remainder(text: string, s: number, e: number, cut: Span[], skipBrackets
       let j = i;
       while (j < e && isContent(text.charCodeAt(j)) && !isCJK(text.charCodeAt(j))) j++;
       if (!fillerEn.has(text.slice(i, j).toLowerCase())) n += j - i;
+      if (n > limit) return n;
       i = j;
       continue;
     }
     if (isCJK(c)) {
       let len = 0;
-      for (const f of fillerZh) {
-        if (text.startsWith(f, i) && i + f.length <= e) {
-          len = f.length;
-          break;
+      const cands = fillerZhByFirst.get(c);
+      if (cands)
+        for (const f of cands) {
+          if (i + f.length <= e && text.startsWith(f, i)) {
+            len = f.length;
+            break;
+          }
         }
-      }
       if (len) {
         i += len;
         continue;
       }
-      n++;
+      if (++n > limit) return n;
       i++;
       continue;
     }
-    if (isContent(c)) n++;
+    if (isContent(c) && ++n > limit) return n;
     i++;
   }
   return n;
@@ -593,16 +604,29 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     if (cs >= ce) continue;
     if (consumed.has(si)) continue;
 
-    const noUrl = text.slice(cs, ce).replace(URL_RE, " ");
-    const content = contentCount(noUrl, 0, noUrl.length);
+    // One pass: content characters, and whether a URL or code-like punctuation is present.
+    let content = 0;
+    let urlish = false;
+    let codeish = false;
+    for (let i = cs; i < ce; i++) {
+      const c = text.charCodeAt(i);
+      if (isContent(c)) content++;
+      else if (c === 0x2f && text.charCodeAt(i - 1) === 0x3a) urlish = true; // :/
+      else if (c === 0x3e || c === 0x3c || c === 0x7b || c === 0x7d || c === 0x3b) codeish = true; // > < { } ;
+      else if (c === 0x2e && (text.charCodeAt(i - 1) | 0x20) === 0x77) urlish = true; // www.
+    }
     if (content < MIN_CONTENT) continue;
+    if (urlish) {
+      const noUrl = text.slice(cs, ce).replace(URL_RE, " ");
+      if (contentCount(noUrl, 0, noUrl.length) < MIN_CONTENT) continue;
+    }
     const last = lastSignificant(text, cs, ce);
     const terminal = last >= 0 && TERMINALS.has(last);
     if (wholeLine && !terminal && ce - cs <= 40 && !/[，,]/.test(text.slice(cs, ce))) {
       turn = undefined; // a heading line ends an interview turn
       continue;
     }
-    if (CODE_RE.test(text.slice(cs, ce))) continue;
+    if ((codeish || wholeLine) && CODE_RE.test(text.slice(cs, ce))) continue;
     const question = last === 0xff1f || last === 0x3f;
 
     const hits = scanLexicon(text, { start: cs, end: ce });
@@ -628,7 +652,12 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
         return lo;
       };
       const cueSpans = rawCues as Span[];
-      const isQualifier = (ci: number): boolean => remainder(text, clauses[ci].start, clauses[ci].end, cueSpans) <= 2;
+      const qualMemo = new Map<number, boolean>();
+      const isQualifier = (ci: number): boolean => {
+        let q = qualMemo.get(ci);
+        if (q === undefined) qualMemo.set(ci, (q = remainder(text, clauses[ci].start, clauses[ci].end, cueSpans, false, 2) <= 2));
+        return q;
+      };
       const cancelled = new Set<Cue>();
       for (const neg of rawCues) {
         if (neg.kind !== "negation") continue;
@@ -660,12 +689,12 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
           const lastCue = mine[mine.length - 1];
           const leadIn =
             lastCue &&
-            remainder(text, cl.start, lastCue.start, cueSpans) <= 1 &&
+            remainder(text, cl.start, lastCue.start, cueSpans, false, 1) <= 1 &&
             remainder(text, lastCue.end, cl.end, [], true) - leadInTail(text, lastCue.end, cl.end) <= 1;
           const colon = /[：:]\s*$/.test(text.slice(cl.start, cl.end));
           // A hedge that opens its clause (似乎“便宜”了很多) qualifies the subject stated in the clause before.
           const firstCue = mine[0];
-          if (!topWarn && firstCue && ci > 0 && remainder(text, cl.start, firstCue.start, cueSpans) === 0 && !/[：:；;—―-]\s*$/.test(text.slice(clauses[ci - 1].start, clauses[ci - 1].end)))
+          if (!topWarn && firstCue && ci > 0 && remainder(text, cl.start, firstCue.start, cueSpans, false, 0) === 0 && !/[：:；;—―-]\s*$/.test(text.slice(clauses[ci - 1].start, clauses[ci - 1].end)))
             core.add(ci - 1);
           if (leadIn) for (let j = ci + 1; j < clauses.length; j++) core.add(j);
           else if (colon && ci + 1 < clauses.length) core.add(ci + 1);
@@ -676,11 +705,11 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
           for (const c of deciding) {
             if (c.kind !== "disputed") continue;
             const ci = clauseOf(c.start);
-            if (ci + 1 < clauses.length && remainder(text, c.end, clauses[ci].end, []) <= 12 && !/[：:]\s*$/.test(text.slice(clauses[ci].start, clauses[ci].end)) && !startsConcessive(text, clauses[ci + 1]) && !startsWithAny(text, clauses[ci + 1], CONTINUATIONS))
+            if (ci + 1 < clauses.length && remainder(text, c.end, clauses[ci].end, [], false, 12) <= 12 && !/[：:]\s*$/.test(text.slice(clauses[ci].start, clauses[ci].end)) && !startsConcessive(text, clauses[ci + 1]) && !startsWithAny(text, clauses[ci + 1], CONTINUATIONS))
               core.add(ci + 1);
           }
         }
-        if (contentCount(text, cs, ce) > NARROW_MIN && core.size) {
+        if (content > NARROW_MIN && core.size) {
           const idx = [...core].sort((a, b) => a - b);
           start = clauses[idx[0]].start;
           end = clauses[idx[idx.length - 1]].end;
@@ -694,7 +723,7 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     }
 
     // Attribution.
-    let attr = detectSpeaker(ctx, cs, ce, hits, end);
+    let attr = detectSpeaker(ctx, cs, ce, hits, end, start);
     if (attr) attributions[si] = attr;
     if (!attr && sent.quoteFrom !== undefined) {
       const qi = findSentence(sentences, sent.quoteFrom);
@@ -710,7 +739,7 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
         if (na && na.speaker.span) {
           const verbHit = nh.find((h) => h.start === na.verbPos);
           const cut = [na.speaker.span, verbHit ?? { start: na.verbPos, end: na.verbPos }];
-          if (remainder(text, nx.start, nx.end, cut) <= 2) {
+          if (remainder(text, nx.start, nx.end, cut, false, 2) <= 2) {
             attr = na;
             consumed.add(si + 1);
           }

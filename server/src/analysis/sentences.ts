@@ -111,7 +111,8 @@ function periodEnds(text: string, i: number, segStart: number): boolean {
   if (wordLen === 1 && !isLetter(before)) return false; // initials: J. Smith, A. B.
   // Next significant character (skip closers and spaces, bounded).
   let k = i + 1;
-  while (k < n && k - i < 8 && cls[text.charCodeAt(k)] === C_CLOSE) k++;
+  while (k < n && k - i < 8 && (cls[text.charCodeAt(k)] === C_CLOSE || cls[text.charCodeAt(k)] === C_DQUOTE || text.charCodeAt(k) === 0x27)) k++;
+  const closed = k > i + 1;
   let sawSpace = false;
   while (k < n && k - i < 24 && cls[text.charCodeAt(k)] === C_WS) {
     k++;
@@ -133,7 +134,7 @@ function periodEnds(text: string, i: number, segStart: number): boolean {
   }
   if (after === -1 || cls[after] === C_NL) return true;
   if (isCJK(after)) return true;
-  if (!sawSpace && cls[text.charCodeAt(i + 1)] !== C_CLOSE) return false;
+  if (!sawSpace && !closed) return false;
   if (isLower(after)) return false;
   return true;
 }

@@ -405,7 +405,7 @@ function seededWindows(text: string, q: string, pl: number, k: number, expected:
 }
 
 /**
- * Approximate occurrences outside the already scanned range, via seeded windows. Pieces start at
+ * Approximate occurrences anywhere in a large text, verified only in seeded windows. Pieces start at
  * the pigeonhole length ⌊m/(k+1)⌋ (one of k+1 pieces survives k edits); when common pieces had to
  * be skipped (frequent short n-grams, e.g. in English) and nothing was found, longer pieces are tried.
  */

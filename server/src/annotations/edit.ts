@@ -445,6 +445,10 @@ export function readValid(text: string): AnnotationFile {
 }
 
 function run(text: string, op: (ed: Editor, data: AnnotationFile) => void): TextEdit[] {
+  if (text.charCodeAt(0) === 0xfeff) {
+    // Keep a byte order mark where it is; edit what follows it.
+    return run(text.slice(1), op).map((e) => ({ ...e, offset: e.offset + 1 }));
+  }
   const data = readValid(text);
   const blank = isBlank(text);
   const fmt = blank ? { unit: "  ", eol: "\n" } : detectFormat(text);

@@ -129,6 +129,8 @@ function normalize(value: Partial<AnnotationFile>): AnnotationFile {
 export function parseAnnotationFile(text: string): ParseResult {
   if (isBlank(text)) return { ok: true, data: emptyAnnotationFile(), tree: undefined };
   const errors: ParseError[] = [];
+  // A byte order mark becomes a space: same length, so offsets stay those of `text`.
+  if (text.charCodeAt(0) === 0xfeff) text = " " + text.slice(1);
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
   if (errors.length > 0) return { ok: false, problems: syntaxProblems(text, errors), tree };
   const value = jsonValue(tree);
