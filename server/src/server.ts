@@ -11,6 +11,8 @@ import {
   type InitializeResult,
   type WorkspaceFolder,
   type Connection,
+  ResponseError,
+  ErrorCodes,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import path from "node:path";
@@ -23,6 +25,12 @@ import { hover } from "./service/hover";
 import { entityDefinition, entityHighlights, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
 import { documentDiagnostics, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
 import { inlayHints } from "./service/inlayHints";
+import { codeActions } from "./service/codeActions";
+import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./service/semanticTokens";
+import { codeLenses, resolveCodeLens, type CodeLens } from "./service/codeLens";
+import { ServerCommand, annotationFileDiagnostics, runServerCommand, renameEdits, entityEntryLocation, type EditRequest } from "./service/annotate";
+import { WorkspaceAnnotations, ANNOTATION_FILE, type AnnotationFolder } from "./corpus/annotations";
+import { promises as fsp } from "node:fs";
 import { documentSymbols, workspaceSymbols } from "./service/symbols";
 import builtinCatalog from "../data/entities.json";
 
@@ -46,6 +54,9 @@ let settings: Settings = DEFAULTS;
 let canConfigure = false;
 let canWatchDynamically = false;
 let indexing = false;
+/** Workspace trust: in an untrusted workspace Marginalia only reads (no writes, no writing actions). */
+let trusted = true;
+const annotations = new WorkspaceAnnotations();
 /** Latest version we asked to analyse, per uri: older results are dropped when they arrive. */
 const wanted = new Map<string, number>();
 let diskVersion = 0;
@@ -55,6 +66,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canWatchDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log);
+  trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
   return {
     capabilities: {
       positionEncoding: "utf-16",
@@ -66,6 +78,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentSymbolProvider: { label: "Marginalia" },
       workspaceSymbolProvider: true,
       inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: ["quickfix", "refactor.rewrite", "refactor.extract"] },
+      codeLensProvider: { resolveProvider: true },
+      renameProvider: { prepareProvider: true },
+      semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true, range: false },
+      executeCommandProvider: { commands: Object.values(ServerCommand) },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: "marginalia", version: "0.1.0" },
@@ -82,11 +99,48 @@ connection.onInitialized(async () => {
       for (const uri of corpus.uris()) if (uri.startsWith(prefix) && !documents.get(uri)) corpus.remove(uri);
     }
     folders = folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)).concat(e.added);
+    for (const f of e.removed) annotations.removeFolder(f.uri);
+    await loadAnnotationFiles(e.added);
     await indexFolders(e.added);
   });
   settings = await loadSettings();
+  await loadAnnotationFiles(folders);
   await indexFolders(folders);
 });
+
+// ---- marginalia.json: one per folder; a bad version is reported and never overwritten
+async function readAnnotationText(f: AnnotationFolder): Promise<string> {
+  const open = documents.get(f.fileUri);
+  if (open) return open.getText();
+  try {
+    return await fsp.readFile(f.filePath, "utf8");
+  } catch {
+    return ""; // no file yet: an empty annotation set
+  }
+}
+
+async function loadAnnotationFiles(list: WorkspaceFolder[]): Promise<void> {
+  for (const wf of list) {
+    if (!wf.uri.startsWith("file:")) continue;
+    const f = annotations.addFolder(wf.uri, "");
+    annotationTextChanged(f.fileUri, await readAnnotationText(f), false);
+  }
+}
+
+/** A new text of a marginalia.json: update the store, the catalog if entities changed, and diagnostics. */
+function annotationTextChanged(fileUri: string, text: string, reanalyze = true): void {
+  const before = JSON.stringify(annotations.userEntities());
+  const r = annotations.update(fileUri, text);
+  if (!r) return;
+  if (!r.ok) log(`${ANNOTATION_FILE} has errors; using its last good version and not writing to it until it is fixed`);
+  const entitiesChanged = JSON.stringify(annotations.userEntities()) !== before;
+  if (entitiesChanged) {
+    pool.setUserEntities(annotations.userEntities());
+    corpus.replaceCatalog(pool.catalog());
+    if (reanalyze) for (const d of corpus.documents()) void analyzeAndStore(d.uri, d.text, d.version, !!documents.get(d.uri));
+  }
+  schedulePublish([fileUri, ...(r.changed ? corpus.uris() : [])]);
+}
 
 async function loadSettings(): Promise<Settings> {
   if (!canConfigure) return DEFAULTS;
@@ -178,7 +232,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     indexing = false;
     progress?.done();
     sendStatus();
-    schedulePublish(corpus.uris());
+    schedulePublish([...corpus.uris(), ...annotationFiles()]);
   }
 }
 
@@ -198,10 +252,14 @@ async function analyzeAndStore(uri: string, text: string, version: number, urgen
     if (wanted.get(uri) !== version) return; // a newer version is on its way
     corpus.set(uri, text, version, labelOf(uri), analysis);
     // This document's diagnostics now; open ones too, since related claims may have changed.
-    if (!indexing || documents.get(uri)) schedulePublish([uri, ...documents.keys()]);
+    if (!indexing || documents.get(uri)) schedulePublish([uri, ...documents.keys(), ...annotationFiles()]);
   } catch (e) {
     log(`analysis of ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+function annotationFiles(): string[] {
+  return [...annotations.folders.values()].map((f) => f.fileUri);
 }
 
 function sendStatus(): void {
@@ -229,8 +287,13 @@ function publishNow(): void {
   for (const uri of batch) {
     publishQueue.delete(uri);
     try {
+      const file = annotations.fileFolder(uri);
+      if (file) {
+        void connection.sendDiagnostics({ uri, diagnostics: indexing ? [] : annotationFileDiagnostics(annotations, file, corpus) });
+        continue;
+      }
       const doc = corpus.get(uri);
-      void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: doc ? documentDiagnostics(corpus, uri, settings.severity) : [] });
+      void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored) : [] });
     } catch (e) {
       log(`diagnostics for ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -240,11 +303,19 @@ function publishNow(): void {
 }
 
 // ---- open documents: the editor's text wins over the disk's
-documents.onDidOpen((e) => void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true).then(sendStatus));
-documents.onDidChangeContent((e) => void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true));
+documents.onDidOpen((e) => {
+  if (annotations.fileFolder(e.document.uri)) return annotationTextChanged(e.document.uri, e.document.getText());
+  void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true).then(sendStatus);
+});
+documents.onDidChangeContent((e) => {
+  if (annotations.fileFolder(e.document.uri)) return annotationTextChanged(e.document.uri, e.document.getText());
+  void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true);
+});
 documents.onDidClose(async (e) => {
   // Back to what is on disk (unsaved edits are gone), or out of the index if it is not a source.
   const uri = e.document.uri;
+  const file = annotations.fileFolder(uri);
+  if (file) return annotationTextChanged(uri, await readAnnotationText(file));
   if (!uri.startsWith("file:") || !folderFilter()(uri)) {
     wanted.delete(uri);
     corpus.remove(uri);
@@ -260,6 +331,11 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
   const accept = folderFilter();
   for (const c of changes) {
     if (documents.get(c.uri)) continue; // the editor's copy is authoritative while open
+    const file = annotations.fileFolder(c.uri);
+    if (file) {
+      annotationTextChanged(c.uri, await readAnnotationText(file));
+      continue;
+    }
     if (c.type === FileChangeType.Deleted) {
       // A deleted folder arrives as one event for the folder: drop everything under it.
       const prefix = c.uri.endsWith("/") ? c.uri : c.uri + "/";
@@ -308,7 +384,7 @@ connection.onDefinition(
     const uri = p.textDocument.uri;
     // The thing under the cursor: a figure, else an entity mention, else the claim around it.
     if (corpus.figureAt(uri, o)) return figureOrClaimDefinition(corpus, uri, o);
-    return entityDefinition(corpus, uri, o) ?? figureOrClaimDefinition(corpus, uri, o);
+    return entityDefinition(corpus, uri, o, (id) => entityEntryLocation(annotations, id)) ?? figureOrClaimDefinition(corpus, uri, o);
   }),
 );
 
@@ -337,6 +413,74 @@ connection.languages.inlayHint.on(
     return inlayHints(corpus, p.textDocument.uri, d.lines.offsetAt(p.range.start), d.lines.offsetAt(p.range.end));
   }),
 );
+
+connection.onCodeAction(
+  safe("codeAction", [], (p) => {
+    const d = corpus.get(p.textDocument.uri);
+    if (!d || !annotations.folderOf(d.uri)) return [];
+    const s = d.lines.offsetAt(p.range.start);
+    const e = d.lines.offsetAt(p.range.end);
+    const mine = (p.context?.diagnostics ?? []).filter((x) => x.source === "marginalia");
+    return codeActions(corpus, d.uri, s, e, annotations.anchored(d).anchored, mine, trusted);
+  }),
+);
+
+const writeAccess = {
+  readText: readAnnotationText,
+  fileExists: (f: AnnotationFolder) => fsp.access(f.filePath).then(() => true, () => false),
+  openVersion: (uri: string) => documents.get(uri)?.version ?? null,
+};
+
+connection.onExecuteCommand(async (p) => {
+  if (!trusted) {
+    void connection.window.showWarningMessage("Marginalia: this workspace is not trusted, so Marginalia does not write to marginalia.json.");
+    return { applied: false, reason: "untrusted workspace" };
+  }
+  try {
+    const req = await runServerCommand(p.command, (p.arguments?.[0] ?? {}) as EditRequest, { annotations, corpus, ...writeAccess });
+    const result = await connection.workspace.applyEdit({ label: req.label, edit: req.edit });
+    if (!result.applied) void connection.window.showWarningMessage(`Marginalia: ${ANNOTATION_FILE} was not changed${result.failureReason ? ` (${result.failureReason})` : ""}.`);
+    return { applied: result.applied, file: req.fileUri };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    log(`command ${p.command} refused: ${msg}`);
+    void connection.window.showErrorMessage(`Marginalia: ${msg}`);
+    return { applied: false, reason: msg };
+  }
+});
+
+connection.onPrepareRename(
+  safe("prepareRename", null, (p) => {
+    const d = corpus.get(p.textDocument.uri);
+    const m = d && corpus.mentionAt(d.uri, d.lines.offsetAt(p.position));
+    if (!d || !m || !trusted || !annotations.folderOf(d.uri)) return null;
+    return { range: { start: d.lines.positionAt(m.start), end: d.lines.positionAt(m.end) }, placeholder: corpus.entity(m.entityId)?.name ?? m.surface };
+  }),
+);
+
+connection.onRenameRequest(async (p) => {
+  const d = corpus.get(p.textDocument.uri);
+  const m = d && corpus.mentionAt(d.uri, d.lines.offsetAt(p.position));
+  if (!d || !m) return null;
+  if (!trusted) throw new ResponseError(ErrorCodes.InvalidRequest, "This workspace is not trusted: Marginalia does not write to marginalia.json.");
+  const folder = annotations.folderOf(d.uri);
+  if (!folder) return null;
+  try {
+    return await renameEdits(annotations, corpus, folder, corpus.canonical(m.entityId), p.newName, writeAccess);
+  } catch (e) {
+    throw new ResponseError(ErrorCodes.InvalidRequest, e instanceof Error ? e.message : String(e));
+  }
+});
+
+connection.languages.semanticTokens.on(
+  safe("semanticTokens", { data: [] }, (p) => {
+    const d = corpus.get(p.textDocument.uri);
+    return d ? semanticTokens(corpus, d.uri, annotations.anchored(d).anchored) : { data: [] };
+  }),
+);
+
+connection.onCodeLens(safe("codeLens", [], (p) => codeLenses(corpus, p.textDocument.uri)));
+connection.onCodeLensResolve(safe("codeLensResolve", { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, (l) => resolveCodeLens(corpus, l as CodeLens)));
 
 connection.onDocumentSymbol(safe("documentSymbol", [], (p) => documentSymbols(corpus, p.textDocument.uri)));
 connection.onWorkspaceSymbol(safe("workspaceSymbol", [], (p) => workspaceSymbols(corpus, p.query ?? "")));

@@ -323,3 +323,8 @@ test("findClaims is fast enough on a long document", () => {
   assert.equal(cs.length, 60000);
   assert.ok(ms < 5000, `took ${ms} ms`);
 });
+
+test("English sentences that end at a semicolon or start with a code-ish word are still claims", () => {
+  const cs = claimsOf("We need to act now; the window may be closing.\nGraph databases are growing quickly.\nclass C highlight;");
+  assert.deepEqual(cs.map((c) => c.text), ["We need to act now;", "the window may be closing.", "Graph databases are growing quickly."]);
+});

@@ -92,9 +92,9 @@ function isContent(c: number): boolean {
   );
 }
 
-function contentCount(text: string, s: number, e: number): number {
+function contentCount(text: string, s: number, e: number, cap = Infinity): number {
   let n = 0;
-  for (let i = s; i < e; i++) if (isContent(text.charCodeAt(i))) n++;
+  for (let i = s; i < e && n < cap; i++) if (isContent(text.charCodeAt(i))) n++;
   return n;
 }
 
@@ -222,6 +222,17 @@ function mentionBefore(ctx: Ctx, from: number, pos: number): Mention | undefined
   return best;
 }
 
+/** Up to `max` mentions ending at or before `pos` (and starting at or after `from`), nearest first. */
+function mentionsBefore(ctx: Ctx, from: number, pos: number, max: number): Mention[] {
+  const out: Mention[] = [];
+  for (let i = lowerBound(ctx.mentions, pos) - 1; i >= 0 && out.length < max; i--) {
+    const m = ctx.mentions[i];
+    if (m.start < from) break;
+    if (m.end <= pos) out.push(m);
+  }
+  return out.sort((a, b) => b.end - a.end);
+}
+
 function mentionAt(ctx: Ctx, pos: number, maxSkip: number): Mention | undefined {
   const ms = ctx.mentions;
   const i = lowerBound(ms, pos);
@@ -233,8 +244,8 @@ function gapOk(gapRaw: string): boolean {
   const g = gapRaw.trim();
   if (g === "" || g === "的" || g === "'s" || g === "’s") return true;
   if (/[。！？!?；;：:“”"「」]/.test(g)) return false;
-  if (/^[A-Za-z ,'’-]+$/.test(g)) {
-    if (g.startsWith(",") && g.endsWith(",") && g.length <= 80) return true; // appositive
+  if (/^[A-Za-z0-9 ,'’-]+$/.test(g)) {
+    if (g.startsWith(",") && g.endsWith(",") && g.length > 3 && g.length <= 80) return true; // appositive: "Sam Altman, the chief executive, said"
     const words = g.toLowerCase().split(/\s+/);
     return words.every((w) => AUX.has(w));
   }
@@ -291,10 +302,17 @@ const NAME_RUN = /[A-Z][A-Za-z0-9'’\-]*(?:[ \u00a0]+(?:[A-Z][A-Za-z0-9'’\-]*
 function latinNameBefore(text: string, from: number, pos: number): Speaker | undefined {
   const s = Math.max(from, pos - 60);
   const slice = text.slice(s, pos);
-  let last: RegExpExecArray | null = null;
+  const runs: RegExpExecArray[] = [];
   NAME_RUN.lastIndex = 0;
-  for (let m = NAME_RUN.exec(slice); m; m = NAME_RUN.exec(slice)) last = m;
-  if (!last) return undefined;
+  for (let m = NAME_RUN.exec(slice); m; m = NAME_RUN.exec(slice)) runs.push(m);
+  for (let r = runs.length - 1; r >= 0 && r >= runs.length - 3; r--) {
+    const sp = nameRun(text, from, pos, s, runs[r]);
+    if (sp) return sp;
+  }
+  return undefined;
+}
+
+function nameRun(text: string, from: number, pos: number, s: number, last: RegExpExecArray): Speaker | undefined {
   let name = last[0];
   let start = s + last.index;
   // Drop leading non-name words ("The Dario" never happens, but "He" / "The" alone do).
@@ -337,7 +355,7 @@ function detectSpeaker(ctx: Ctx, s: number, e: number, hits: LexHit[], verbLimit
     if (before === 0x7684 || before === 0x4e4b) continue; // 的预测 / 之说: the verb is used as a noun
     if (after === 0x7684) continue; // 提出的主张: a relative clause, not a report
     // The speaker comes early ("X said that…") or at the very end ("…, X said").
-    if (h.start >= rangeStart && contentCount(text, rangeStart, h.start) > 40 && contentCount(text, h.end, e) > 12) continue;
+    if (h.start >= rangeStart && contentCount(text, rangeStart, h.start, 41) > 40 && contentCount(text, h.end, e, 13) > 12) continue;
     const lw = h.word.toLowerCase().replace(/\s+/g, " ");
     if (lw === "according to") {
       let p = h.end;
@@ -370,10 +388,13 @@ function detectSpeaker(ctx: Ctx, s: number, e: number, hits: LexHit[], verbLimit
     // Speaker before the verb: an entity mention, a source noun, or a capitalized Latin name.
     let best: Attribution | undefined;
     let bestEnd = -1;
-    const m = mentionBefore(ctx, s, h.start);
-    if (m && canSpeak(ctx, m) && h.start - m.end <= 40 && gapOk(text.slice(m.end, h.start))) {
-      best = { speaker: speakerOf(m), verb: h.word, verbPos: h.start };
-      bestEnd = m.end;
+    for (const m of mentionsBefore(ctx, s, h.start, 4)) {
+      if (h.start - m.end > 90) break;
+      if (canSpeak(ctx, m) && gapOk(text.slice(m.end, h.start))) {
+        best = { speaker: speakerOf(m), verb: h.word, verbPos: h.start };
+        bestEnd = m.end;
+        break;
+      }
     }
     if (prevSource && prevSource.end <= h.start && prevSource.end > bestEnd && gapOk(text.slice(prevSource.end, h.start))) {
       const owner = mentionBefore(ctx, s, prevSource.start);
@@ -423,7 +444,7 @@ function remainder(text: string, s: number, e: number, cut: Span[], skipBrackets
   let n = 0;
   let depth = 0;
   let i = s;
-  let ci = 0;
+  let ci = cut.length ? Math.max(0, lowerBound(cut, s) - 1) : 0;
   while (i < e) {
     while (ci < cut.length && cut[ci].end <= i) ci++;
     if (ci < cut.length && cut[ci].start <= i) {
@@ -489,6 +510,13 @@ function startsConcessive(text: string, c: Span): boolean {
 /** Clause openings that continue the previous clause's subject: 不仅具有争议性 / 而且… */
 const CONTINUATIONS = ["不仅", "不僅", "不但", "不只", "而且", "并且", "並且", "也", "还", "還", "却", "卻", "则", "則", "都", "均", "亦", "and ", "but also "];
 
+/** Clause openings that point back at the previous clause: ", a claim X has not confirmed" / "，这一说法未经证实". */
+const ANAPHORA = [
+  "a claim", "claims that", "a figure", "a report", "an allegation", "allegations", "which", "this ", "that claim", "the claim", "the figure", "the report",
+  "这一说法", "這一說法", "这个说法", "這個說法", "此说", "此說", "这一消息", "這一消息", "此消息", "该消息", "該消息", "该说法", "該說法",
+  "这一数字", "這一數字", "这个数字", "這個數字", "此数字", "此數字", "此事", "这些说法", "這些說法", "对此", "對此",
+];
+
 function startsWithAny(text: string, c: Span, words: string[]): boolean {
   const t = text.slice(c.start, Math.min(c.end, c.start + 12)).toLowerCase();
   return words.some((w) => t.startsWith(w));
@@ -514,7 +542,7 @@ function skipMarkers(text: string, s: number, e: number): number {
 }
 
 const URL_RE = /(?:https?:\/\/|www\.)[^\s，。、；）)」』”]+/g;
-const CODE_RE = /-->|==>|<--|^\s*(?:style|classDef|class|subgraph|graph|flowchart|sequenceDiagram|end)\b|^\s*<\/?[A-Za-z_][\w-]*>\s*$|[{};]\s*$/;
+const CODE_RE = /-->|==>|<--|^\s*(?:style|classDef|class|subgraph|graph|flowchart|sequenceDiagram)\b[^。！？.!?\u3400-\u9fff]*$|^\s*end\s*$|^\s*<\/?[A-Za-z_][\w-]*>\s*$|[{}]\s*$/;
 
 function isMetadata(text: string, s: number, e: number): boolean {
   const m = /^\s*([A-Za-z][A-Za-z _-]{0,24}|[\u3400-\u9fff]{1,6})\s*[:：]/.exec(text.slice(s, Math.min(e, s + 40)));
@@ -622,7 +650,7 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     }
     const last = lastSignificant(text, cs, ce);
     const terminal = last >= 0 && TERMINALS.has(last);
-    if (wholeLine && !terminal && ce - cs <= 40 && !/[，,]/.test(text.slice(cs, ce))) {
+    if (wholeLine && !terminal && ce - cs <= 40) {
       turn = undefined; // a heading line ends an interview turn
       continue;
     }
@@ -659,16 +687,17 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
         return q;
       };
       const cancelled = new Set<Cue>();
+      const targets = new Set<number>();
       for (const neg of rawCues) {
         if (neg.kind !== "negation") continue;
         const ci = clauseOf(neg.start);
-        const targets = new Set([ci]);
-        if (isQualifier(ci)) for (let j = ci - 1; j >= 0; j--) {
+        targets.add(ci);
+        if (isQualifier(ci)) for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
           targets.add(j);
           if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
         }
-        for (const c of rawCues) if ((c.kind === "rumor" || c.kind === "unconfirmed") && targets.has(clauseOf(c.start))) cancelled.add(c);
       }
+      if (targets.size) for (const c of rawCues) if ((c.kind === "rumor" || c.kind === "unconfirmed") && targets.has(clauseOf(c.start))) cancelled.add(c);
       const surviving = rawCues.filter((c) => c.kind !== "negation" && !cancelled.has(c));
       negationOnly = surviving.length === 0 && cancelled.size === 0 && rawCues.some((c) => c.kind === "negation") && clauses.every((_, i) => isQualifier(i));
       if (surviving.length) {
@@ -677,31 +706,41 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
         const core = new Set<number>();
         for (const c of deciding) core.add(clauseOf(c.start));
         qualifierOnly = topWarn && clauses.every((_, i) => isQualifier(i)) && !surviving.some((c) => c.kind === "rumor" || c.kind === "speculation");
+        // Deciding cues per clause (both lists are in document order).
+        const mineOf = new Map<number, Cue[]>();
+        for (const c of deciding) {
+          const ci = clauseOf(c.start);
+          const list = mineOf.get(ci);
+          if (list) list.push(c);
+          else mineOf.set(ci, [c]);
+        }
+        let leadInFrom = Infinity;
         for (const ci of [...core]) {
           if (isQualifier(ci)) {
-            for (let j = ci - 1; j >= 0; j--) {
+            for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
               core.add(j);
               if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
             }
           }
           const cl = clauses[ci];
-          const mine = deciding.filter((c) => c.start >= cl.start && c.end <= cl.end);
+          const mine = mineOf.get(ci) ?? [];
           const lastCue = mine[mine.length - 1];
           const leadIn =
             lastCue &&
             remainder(text, cl.start, lastCue.start, cueSpans, false, 1) <= 1 &&
-            remainder(text, lastCue.end, cl.end, [], true) - leadInTail(text, lastCue.end, cl.end) <= 1;
+            remainder(text, lastCue.end, cl.end, [], true, 8) - leadInTail(text, lastCue.end, Math.min(cl.end, lastCue.end + 16)) <= 1;
           const colon = /[：:]\s*$/.test(text.slice(cl.start, cl.end));
           // A hedge that opens its clause (似乎“便宜”了很多) qualifies the subject stated in the clause before.
           const firstCue = mine[0];
           if (!topWarn && firstCue && ci > 0 && remainder(text, cl.start, firstCue.start, cueSpans, false, 0) === 0 && !/[：:；;—―-]\s*$/.test(text.slice(clauses[ci - 1].start, clauses[ci - 1].end)))
             core.add(ci - 1);
-          if (leadIn) for (let j = ci + 1; j < clauses.length; j++) core.add(j);
+          if (leadIn) leadInFrom = Math.min(leadInFrom, ci + 1);
           else if (colon && ci + 1 < clauses.length) core.add(ci + 1);
         }
+        if (leadInFrom < clauses.length) core.add(clauses.length - 1); // the hull then covers everything after the lead-in
         if (core.size) {
           const firstCore = Math.min(...core);
-          if (firstCore > 0 && startsWithAny(text, clauses[firstCore], CONTINUATIONS)) core.add(firstCore - 1);
+          if (firstCore > 0 && (startsWithAny(text, clauses[firstCore], CONTINUATIONS) || startsWithAny(text, clauses[firstCore], ANAPHORA))) core.add(firstCore - 1);
           for (const c of deciding) {
             if (c.kind !== "disputed") continue;
             const ci = clauseOf(c.start);

@@ -37,6 +37,7 @@ interface Lexicon {
   combos?: Partial<Record<CueKind, string[][][]>>;
   ignore: string[];
   ignoreExact?: string[];
+  windowed?: { kind: CueKind; first: string[]; then: string[]; maxGap: number }[];
   qualifierFillers: string[];
   concessives: string[];
   speakerLabelStop: string[];
@@ -48,6 +49,12 @@ const LEX = lexicon as unknown as Lexicon;
 // Kind codes stored in trie terminals. Lower code wins when the same string is listed twice.
 const K_IGNORE = 1;
 const KINDS: (LexKind | undefined)[] = [undefined, undefined, "negation", "unconfirmed", "rumor", "disputed", "speculation", "verb", "source"];
+/** Terminal codes from K_WINDOW on are the first words of windowed rules (index = code - K_WINDOW). */
+const K_WINDOW = 100;
+const WINDOWED = LEX.windowed ?? [];
+/** Characters a windowed rule never looks across. */
+const windowHeadFirst = new Set(WINDOWED.flatMap((r) => r.then.map((t) => t.charCodeAt(0))));
+const WINDOW_STOP = new Set([..."，,。.；;：:！!？?、“”\"「」（）()\n\r"].map((c) => c.charCodeAt(0)));
 
 interface TNode {
   next: Map<number, TNode> | undefined;
@@ -122,6 +129,9 @@ function build(): void {
     ["verb", LEX.reportingVerbs],
     ["source", LEX.sourceNouns],
   ];
+  WINDOWED.forEach((rule, r) => {
+    for (const w of rule.first) add(w, K_WINDOW + r);
+  });
   for (const [kind, words] of lists) {
     const code = KINDS.indexOf(kind);
     for (const w of words) add(w, code);
@@ -179,6 +189,25 @@ export function scanLexicon(text: string, span?: Span): LexHit[] {
     }
     if (best === 0) {
       i++;
+      continue;
+    }
+    if (best >= K_WINDOW) {
+      const rule = WINDOWED[best - K_WINDOW];
+      let hit = -1;
+      for (let k = bestEnd; k < end && k <= bestEnd + rule.maxGap && hit < 0; k++) {
+        const ck = text.charCodeAt(k);
+        if (WINDOW_STOP.has(ck)) break;
+        if (!windowHeadFirst.has(ck)) continue;
+        for (const t of rule.then)
+          if (k + t.length <= end && text.startsWith(t, k)) {
+            hit = k + t.length;
+            break;
+          }
+      }
+      if (hit > 0) {
+        out.push({ start: i, end: hit, kind: rule.kind, word: text.slice(i, hit) });
+        i = hit;
+      } else i = bestEnd;
       continue;
     }
     if (best !== K_IGNORE) {

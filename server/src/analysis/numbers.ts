@@ -318,6 +318,7 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
   let wan = 0; // accumulated 万 section
   let section = 0; // below 万
   let pend = -1; // pending digit
+  let pendVague = false;
   let lastUnit = 0;
   let sectionUnit = Infinity;
   let zero = false;
@@ -340,6 +341,7 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
         continue;
       }
       if (pend >= 0) {
+        if (pendVague) return NaN;
         // Two adjacent digits before a unit: a range (三四十 = 30..40, 两三百 = 200..300).
         const nx = CAT.get(text[k + 1]);
         if ((d === pend + 1 || (pend === 3 && d === 5)) && (nx === C_UNIT || nx === C_BIG) && !st.ranged) {
@@ -356,6 +358,7 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
       if (pend >= 0 || inFrac) return NaN;
       st.vague = true;
       st.hasDigit = true;
+      pendVague = true;
       pend = hi ? 9 : lastUnit > 0 ? 1 : 2;
       continue;
     }
@@ -383,6 +386,7 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
       sectionUnit = u;
       section += pend * u;
       pend = -1;
+      pendVague = false;
       lastUnit = u;
       zero = false;
       continue;
@@ -413,6 +417,7 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
       }
       section = 0;
       pend = -1;
+      pendVague = false;
       lastUnit = b;
       sectionUnit = Infinity;
       zero = false;

@@ -4,7 +4,8 @@
 import type { Corpus, CorpusDocument } from "../corpus/corpus";
 import type { Claim } from "../analysis/types";
 import { relatedClaims, compatible } from "../corpus/related";
-import { locationOf, rangeOf, type Location, type Range } from "./protocolTypes";
+import { locationOf, rangeOf, type Location, type Range, type Severity } from "./protocolTypes";
+import type { AnchoredAnnotation } from "../annotations";
 
 export const DiagnosticCode = {
   rumor: "rumor",
@@ -12,6 +13,10 @@ export const DiagnosticCode = {
   speculation: "speculation",
   disputed: "disputed",
   figureMismatch: "figure-mismatch",
+  verdictFalse: "verdict-false",
+  verdictDisputed: "verdict-disputed",
+  verdictUnverified: "verdict-unverified",
+  verified: "verified",
 } as const;
 export type DiagnosticCodeName = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
 
@@ -22,21 +27,23 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCodeName, SeverityName> = {
   speculation: "information",
   disputed: "information",
   "figure-mismatch": "information",
+  "verdict-false": "warning",
+  "verdict-disputed": "warning",
+  "verdict-unverified": "warning",
+  verified: "hint",
 };
-const LSP_SEVERITY: Record<Exclude<SeverityName, "off">, number> = { error: 1, warning: 2, information: 3, hint: 4 };
+const LSP_SEVERITY: Record<Exclude<SeverityName, "off">, Severity> = { error: 1, warning: 2, information: 3, hint: 4 };
 
 export interface Diagnostic {
   range: Range;
-  severity: number;
+  severity: Severity;
   code: DiagnosticCodeName;
   source: "marginalia";
   message: string;
   relatedInformation?: Array<{ location: Location; message: string }>;
-  data?: { claim?: number; figure?: number };
+  data?: { claim?: number; figure?: number; annotation?: string };
 }
 
-/** How a user verdict changes a claim's diagnostic (annotations, issue 4). */
-export type VerdictLookup = (uri: string, claim: Claim) => { verdict: string; note?: string } | undefined;
 
 export function codeOf(c: Claim): DiagnosticCodeName | undefined {
   switch (c.certainty) {
@@ -53,17 +60,34 @@ export function codeOf(c: Claim): DiagnosticCodeName | undefined {
   }
 }
 
-export function documentDiagnostics(corpus: Corpus, uri: string, severity: Partial<Record<DiagnosticCodeName, SeverityName>> = {}): Diagnostic[] {
+/**
+ * Diagnostics of one document. The user's verdicts (annotations anchored in this document) replace
+ * the text's own signal on the claims they cover: a verified claim loses its Warning, a disputed or
+ * false one gets a Warning that quotes the note.
+ */
+export function documentDiagnostics(
+  corpus: Corpus,
+  uri: string,
+  severity: Partial<Record<DiagnosticCodeName, SeverityName>> = {},
+  annotations: readonly AnchoredAnnotation[] = [],
+): Diagnostic[] {
   const doc = corpus.get(uri);
   if (!doc) return [];
   const sev = { ...DEFAULT_SEVERITY, ...severity };
+  const level = (code: DiagnosticCodeName) => (sev[code] === "off" ? undefined : LSP_SEVERITY[sev[code] as Exclude<SeverityName, "off">]);
   const out: Diagnostic[] = [];
+  const judged = annotations.filter((a) => a.annotation.body?.verdict);
+  const verdictOn = (start: number, end: number) => judged.find((a) => a.anchor.start < end && start < a.anchor.end);
+  const used = new Set<AnchoredAnnotation>();
   doc.analysis.claims.forEach((claim, index) => {
+    const v = verdictOn(claim.start, claim.end);
+    if (v) return void used.add(v);
     const code = codeOf(claim);
-    if (!code || sev[code] === "off") return;
+    const severity = code && level(code);
+    if (!code || !severity) return;
     out.push({
       range: rangeOf(doc, claim.start, claim.end),
-      severity: LSP_SEVERITY[sev[code] as Exclude<SeverityName, "off">],
+      severity,
       code,
       source: "marginalia",
       message: claimMessage(corpus, claim),
@@ -71,8 +95,39 @@ export function documentDiagnostics(corpus: Corpus, uri: string, severity: Parti
       data: { claim: index },
     });
   });
-  if (sev["figure-mismatch"] !== "off") out.push(...figureMismatches(corpus, doc, LSP_SEVERITY[sev["figure-mismatch"] as Exclude<SeverityName, "off">]));
+  for (const a of judged) {
+    const d = verdictDiagnostic(corpus, uri, a, level, used.has(a));
+    if (d) out.push(d);
+  }
+  const mismatch = level("figure-mismatch");
+  if (mismatch) out.push(...figureMismatches(corpus, doc, mismatch));
   return out;
+}
+
+const VERDICT_CODE: Record<string, DiagnosticCodeName> = { false: "verdict-false", disputed: "verdict-disputed", unverified: "verdict-unverified", verified: "verified" };
+const VERDICT_TEXT: Record<string, string> = { false: "You marked this claim false", disputed: "You marked this claim disputed", unverified: "You marked this claim unverified", verified: "You verified this claim" };
+
+function verdictDiagnostic(corpus: Corpus, uri: string, a: AnchoredAnnotation, level: (c: DiagnosticCodeName) => Severity | undefined, onClaim: boolean): Diagnostic | undefined {
+  const doc = corpus.get(uri)!;
+  const verdict = a.annotation.body.verdict!;
+  const code = VERDICT_CODE[verdict];
+  const severity = code && level(code);
+  if (!code || !severity) return undefined;
+  const note = a.annotation.body.note?.trim();
+  const sources = a.annotation.body.sources ?? [];
+  let message = `${VERDICT_TEXT[verdict]}${note ? `: “${note}”` : "."}`;
+  if (sources.length) message += ` Sources: ${sources.join(", ")}`;
+  if (!onClaim && verdict !== "verified") message += " (annotated text)";
+  const claim = corpus.claimAt(uri, a.anchor.start);
+  return {
+    range: rangeOf(doc, a.anchor.start, a.anchor.end),
+    severity,
+    code,
+    source: "marginalia",
+    message,
+    relatedInformation: claim ? related(corpus, uri, claim.index) : undefined,
+    data: { annotation: a.annotation.id, ...(claim ? { claim: claim.index } : {}) },
+  };
 }
 
 const KIND_TEXT: Record<string, string> = {
@@ -100,7 +155,7 @@ function related(corpus: Corpus, uri: string, index: number): Diagnostic["relate
   });
 }
 
-function figureMismatches(corpus: Corpus, doc: CorpusDocument, severity: number): Diagnostic[] {
+function figureMismatches(corpus: Corpus, doc: CorpusDocument, severity: Severity): Diagnostic[] {
   const out: Diagnostic[] = [];
   doc.analysis.figures.forEach((f, i) => {
     if (!f.key || f.kind === "year" || f.kind === "date") return;

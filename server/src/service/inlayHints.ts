@@ -5,7 +5,7 @@ import type { Position } from "./protocolTypes";
 export interface InlayHint {
   position: Position;
   label: string;
-  kind?: number;
+  kind?: 1 | 2;
   paddingLeft?: boolean;
   tooltip?: string;
 }

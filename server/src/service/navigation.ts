@@ -25,14 +25,14 @@ export function entityReferences(corpus: Corpus, uri: string, offset: number, in
     .map((r) => locationOf(corpus.get(r.uri)!, r.mention.start, r.mention.end));
 }
 
-export function entityHighlights(corpus: Corpus, uri: string, offset: number): Array<{ range: Range; kind: number }> | null {
+export function entityHighlights(corpus: Corpus, uri: string, offset: number): Array<{ range: Range; kind: 1 | 2 | 3 }> | null {
   const m = corpus.mentionAt(uri, offset);
   const doc = corpus.get(uri);
   if (!m || !doc) return null;
   const id = corpus.canonical(m.entityId);
   return doc.analysis.mentions
     .filter((x) => corpus.canonical(x.entityId) === id)
-    .map((x) => ({ range: rangeOf(doc, x.start, x.end), kind: x.gloss || (x.full && x === doc.analysis.mentions.find((y) => corpus.canonical(y.entityId) === id)) ? 3 : 2 }));
+    .map((x) => ({ range: rangeOf(doc, x.start, x.end), kind: (x.gloss || (x.full && x === doc.analysis.mentions.find((y) => corpus.canonical(y.entityId) === id)) ? 3 : 2) as 2 | 3 }));
 }
 
 // ---- figures and claims: definition jumps to the earliest related claim in another document,

@@ -15,12 +15,16 @@ export interface Location {
   range: Range;
 }
 
+/** LSP DiagnosticSeverity: Error, Warning, Information, Hint. */
+export type Severity = 1 | 2 | 3 | 4;
+
 export interface Hover {
   contents: { kind: "markdown"; value: string };
   range: Range;
 }
 
 export const SymbolKind = { Namespace: 3, Class: 5, Constant: 14, String: 15, Number: 16, Object: 19, Event: 24, Field: 8, Interface: 11, Module: 2 } as const;
+export type SymbolKindValue = (typeof SymbolKind)[keyof typeof SymbolKind];
 
 export function rangeOf(doc: CorpusDocument, start: number, end: number): Range {
   return { start: doc.lines.positionAt(start), end: doc.lines.positionAt(end) };

@@ -1,11 +1,11 @@
 // Document outline (entities of the document, grouped) and workspace symbol search by any name.
 import type { Corpus } from "../corpus/corpus";
-import { locationOf, rangeOf, SymbolKind, type Location, type Range } from "./protocolTypes";
+import { locationOf, rangeOf, SymbolKind, type Location, type Range, type SymbolKindValue } from "./protocolTypes";
 
 export interface DocumentSymbol {
   name: string;
   detail?: string;
-  kind: number;
+  kind: SymbolKindValue;
   range: Range;
   selectionRange: Range;
   children?: DocumentSymbol[];
@@ -13,12 +13,12 @@ export interface DocumentSymbol {
 
 export interface WorkspaceSymbol {
   name: string;
-  kind: number;
+  kind: SymbolKindValue;
   containerName?: string;
   location: Location;
 }
 
-export const KIND_OF_TYPE: Record<string, number> = {
+export const KIND_OF_TYPE: Record<string, SymbolKindValue> = {
   person: SymbolKind.Object,
   organization: SymbolKind.Namespace,
   government: SymbolKind.Namespace,

@@ -1,0 +1,1444 @@
+// Figures (DESIGN.md §3, §4): numbers with their unit, qualifier, normalized display and a key
+// (subject entity + quantity kind) that links figures across documents.
+//
+// findFigures scans the text once: a global regex jumps to the next character that can start a
+// numeral (Arabic or Chinese digit, Chinese unit, English number word) or to a URL (skipped whole);
+// at each candidate a bounded parser reads the numeral, its multiplier, a range partner, the unit
+// after it (classifier, currency, %, 倍, 年/月/日…) and the qualifiers around it. Every look-ahead and
+// look-behind is bounded by a few characters, so the scan is linear in the text.
+//
+// Conservative rules (documented decisions):
+//   - A lone Chinese 一/两/兩/几/幾/半 (no unit character) is a figure only with a date, duration,
+//     percent or multiple unit (一年, 两年, 一到两年, 两倍, 几个月, 半年); never with a counting
+//     classifier (一个, 一种, 一篇, 一家) — too many of those are not quantities.
+//   - Other lone digits (三…九, 十) and bare units (百, 千, 万) need a unit or classifier (三种, 十年, 万字).
+//   - Chinese numerals with units (五萬, 十七, 三千五百, 数十亿) are figures even without a unit.
+//   - Positional Chinese digits (二〇二五) are figures only as years (二〇二五年).
+//   - Ordinals (第一, No. 3), weekdays (周五, 星期一), words (唯一, 统一, 万一, 十分, 百度, 三星),
+//     adverbs (千万不要, 萬萬不能) are not figures.
+//   - A numeral glued to Latin letters or inside an identifier (H100, GPT-4o, o1, 910B, ASL3,
+//     OpenThoughts-114k, Llama-70B) is not a figure; nor are numbers inside URLs, times (14:33) and
+//     version numbers after a product name (Claude 3.5, Sonnet 3.5, 2.0).
+//   - Bare Arabic numbers without any unit are figures (kind "number") when ≥ 10; bare 4-digit
+//     numbers 1800–2199 are years.
+//
+// Values: date figures encode yyyymmdd as a number (2025-02-01 → 20250201, 2024年10月 → 20241000,
+// 1月30日 → 130: a 0 stands for an unknown part); durations count their unit (classifier / display
+// say which); fractions (五分之一) and 成 (三成) are percents.
+
+import data from "../../data/figures.json";
+import type { Figure, FigureKind, Mention, Qualifier, Span } from "./types";
+import {
+  type Numeral,
+  arabicDigit,
+  clean,
+  formatNumber,
+  readLatinWord,
+  scanEnglishNumber,
+  scanNumeral,
+  chineseCategory,
+  isUnitChar,
+  ENGLISH_NUMBER_STARTS,
+} from "./numbers";
+
+// ---------------------------------------------------------------------------------------------
+// Lexicon tables
+
+/** Longest-match word table keyed by first character (and by last character for look-behind). */
+class WordTable<T> {
+  private byFirst = new Map<string, { word: string; lower: string; value: T; latin: boolean }[]>();
+  private byLast = new Map<string, { word: string; lower: string; value: T; latin: boolean }[]>();
+  add(word: string, value: T): void {
+    if (!word) return;
+    const latin = /[A-Za-z]/.test(word);
+    const lower = latin ? word.toLowerCase() : word;
+    const e = { word, lower, value, latin };
+    const f = lower[0];
+    const l = lower[lower.length - 1];
+    for (const [map, key] of [
+      [this.byFirst, f],
+      [this.byLast, l],
+    ] as const) {
+      let list = map.get(key);
+      if (!list) map.set(key, (list = []));
+      const at = list.findIndex((x) => x.lower === lower);
+      if (at >= 0) list[at] = e; // later entries override earlier ones (年 is a year before a duration)
+      else list.push(e);
+      list.sort((a, b) => b.word.length - a.word.length);
+    }
+  }
+  /** Longest entry starting at `pos`; Latin entries are case-insensitive and must end at a word boundary. */
+  match(text: string, pos: number): { word: string; value: T; end: number } | undefined {
+    const c = text[pos];
+    if (c === undefined) return undefined;
+    const list = this.byFirst.get(c) ?? this.byFirst.get(c.toLowerCase());
+    if (!list) return undefined;
+    for (const e of list) {
+      const end = pos + e.word.length;
+      if (e.latin) {
+        if (text.slice(pos, end).toLowerCase() !== e.lower) continue;
+        if (isLetterAt(text, end) && isLetterAt(text, end - 1)) continue;
+      } else if (!text.startsWith(e.word, pos)) continue;
+      return { word: text.slice(pos, end), value: e.value, end };
+    }
+    return undefined;
+  }
+  /** Longest entry ending exactly at `end`; Latin entries must start at a word boundary. */
+  matchBefore(text: string, end: number, minStart = 0): { word: string; value: T; start: number } | undefined {
+    const c = text[end - 1];
+    if (c === undefined) return undefined;
+    const list = this.byLast.get(c) ?? this.byLast.get(c.toLowerCase());
+    if (!list) return undefined;
+    for (const e of list) {
+      const start = end - e.word.length;
+      if (start < minStart) continue;
+      if (e.latin) {
+        if (text.slice(start, end).toLowerCase() !== e.lower) continue;
+        if (isLetterAt(text, start - 1) && isLetterAt(text, start)) continue;
+      } else if (!text.startsWith(e.word, start)) continue;
+      return { word: text.slice(start, end), value: e.value, start };
+    }
+    return undefined;
+  }
+}
+
+function isLetterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isAlnumAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19);
+}
+function isDigitAt(text: string, i: number): boolean {
+  return arabicDigit(text.charCodeAt(i)) >= 0;
+}
+function isSpaceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 32 || c === 0xa0 || c === 0x2009 || c === 0x202f || c === 0x3000 || c === 0x2005 || c === 0x2006;
+}
+function isCjkAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+}
+
+type TailKind = "percent" | "pp" | "multiple" | "currency" | "duration" | "count" | "year" | "month" | "day" | "century" | "decade" | "tenths";
+interface TailInfo {
+  kind: TailKind;
+  currency?: string;
+  unit?: string; // duration unit (year, month…)
+}
+interface Tail extends TailInfo {
+  word: string;
+  start: number;
+  end: number;
+  /** Added to the value (一个半月: +0.5). */
+  plus?: number;
+  over?: boolean;
+}
+
+const ZH_TAILS = new WordTable<TailInfo>();
+const EN_TAILS = new WordTable<TailInfo>();
+const CURRENCY_PREFIX = new WordTable<string>();
+const CURRENCY_DISPLAY: Record<string, string> = {};
+const GENERIC_CURRENCY_SUFFIX = new Set<string>(data.genericCurrencySuffixes);
+
+for (const c of data.classifiers) ZH_TAILS.add(c, { kind: "count" });
+for (const [w, unit] of Object.entries(data.durations as Record<string, string>)) ZH_TAILS.add(w, { kind: "duration", unit });
+for (const w of data.dayWords) ZH_TAILS.add(w, { kind: "day" });
+ZH_TAILS.add("年", { kind: "year", unit: "year" });
+ZH_TAILS.add("月", { kind: "month" });
+ZH_TAILS.add("日", { kind: "day" });
+ZH_TAILS.add("世纪", { kind: "century" });
+ZH_TAILS.add("世紀", { kind: "century" });
+ZH_TAILS.add("年代", { kind: "decade" });
+for (const w of data.multipleWords) ZH_TAILS.add(w, { kind: "multiple" });
+for (const w of data.percentSigns) ZH_TAILS.add(w, { kind: "percent" });
+for (const w of Object.keys(data.percentWords)) ZH_TAILS.add(w, { kind: "pp" });
+for (const w of data.tenthsPercent) ZH_TAILS.add(w, { kind: "tenths" });
+for (const w of data.englishPercent) EN_TAILS.add(w, { kind: w.startsWith("percentage") ? "pp" : "percent" });
+for (const w of data.englishMultiple) EN_TAILS.add(w, { kind: "multiple" });
+for (const [w, unit] of Object.entries(data.englishDurations as Record<string, string>)) EN_TAILS.add(w, { kind: "duration", unit });
+for (const [code, c] of Object.entries(data.currencies as Record<string, { display: string; prefixes: string[]; suffixes: string[]; english: string[] }>)) {
+  CURRENCY_DISPLAY[code] = c.display;
+  for (const p of c.prefixes) CURRENCY_PREFIX.add(p, code);
+  for (const s of c.suffixes) {
+    ZH_TAILS.add(s, { kind: "currency", currency: code });
+    // Chinese currency names also open a figure (人民币 5 亿, 新台幣 150 萬元).
+    if (s.length >= 2 && !data.genericCurrencySuffixes.includes(s)) CURRENCY_PREFIX.add(s, code);
+  }
+  for (const s of c.english) EN_TAILS.add(s, { kind: "currency", currency: code });
+}
+
+const QUAL_BEFORE = new WordTable<Qualifier>();
+const QUAL_AFTER = new WordTable<Qualifier>();
+for (const [q, words] of Object.entries(data.qualifiersBefore)) for (const w of words) QUAL_BEFORE.add(w, q as Qualifier);
+for (const [q, words] of Object.entries(data.qualifiersAfter)) for (const w of words) QUAL_AFTER.add(w, q as Qualifier);
+const QUAL_AFTER_DURATION_ONLY = new Set<string>(data.qualifiersAfterDurationOnly);
+const QUAL_BLOCKERS: Record<string, string[]> = data.qualifierBlockers;
+const QUAL_LINKS = new Set<string>(data.qualifierLinks);
+
+const CLASSIFIER_BLOCKERS: Record<string, string[]> = data.classifierBlockers;
+const VARIETY = new Set<string>(data.varietyClassifiers);
+const YEAR_BLOCKERS: string[] = data.yearBlockers;
+const DURATION_AFTER_YEAR: string[] = data.durationAfterYear;
+const ERA = new WordTable<true>();
+for (const w of data.yearEraPrefixes) ERA.add(w, true);
+const BLOCK_BEFORE = new WordTable<true>();
+for (const w of data.blockBefore) BLOCK_BEFORE.add(w, true);
+const ORDINAL = new WordTable<true>();
+for (const w of data.ordinalPrefixes) ORDINAL.add(w, true);
+const NOT_FIGURES_BY_CHAR = new Map<string, { word: string; offset: number }[]>();
+for (const w of data.notFigures) {
+  // Index each phrase under each of its numeral characters, with the offset of that character.
+  for (let k = 0; k < w.length; k++) {
+    const c = w[k];
+    if (!chineseCategory(c) && c !== "半") continue;
+    let list = NOT_FIGURES_BY_CHAR.get(c);
+    if (!list) NOT_FIGURES_BY_CHAR.set(c, (list = []));
+    list.push({ word: w, offset: k });
+  }
+}
+const VAGUE_IDIOMS: Record<string, number[]> = data.vagueIdioms;
+const IDIOMS_BY_CHAR = new Map<string, { word: string; offset: number }[]>();
+for (const w of Object.keys(VAGUE_IDIOMS)) {
+  const k = [...w].findIndex((c) => chineseCategory(c) > 0);
+  let list = IDIOMS_BY_CHAR.get(w[k]);
+  if (!list) IDIOMS_BY_CHAR.set(w[k], (list = []));
+  list.push({ word: w, offset: k });
+}
+const ADVERB_AFTER = new Set<string>(data.adverbAfterBareUnits);
+const TENTHS_FOLLOWERS = new Set<string>(data.tenthsPercentFollowers);
+const MONTHS: Record<string, number> = data.monthNames;
+const MONTH_DISPLAY: string[] = data.monthDisplay;
+const DURATION_DISPLAY: Record<string, string[]> = data.durationDisplay;
+const LETTER_MULT: Record<string, number> = data.letterMultipliers;
+const CURRENCY_LETTER_MULT: Record<string, number> = data.currencyLetterMultipliers;
+const VERSION_EXEMPT = new Set<string>((data as { versionRuleExemptWords?: string[] }).versionRuleExemptWords ?? []);
+const CHIP_NAME = new RegExp(data.chipNamePattern);
+const CLAUSE_STOPS = new Set<string>(data.clauseStops);
+const NOUN_WINDOW: number = data.nounWindow;
+const NOUN_LOOKBACK: number = data.nounLookBack;
+const COUNT_WORDS: string[] = data.countWords;
+
+interface NounClass {
+  name: string;
+  quantity: string;
+  money: boolean;
+}
+const NOUN_CLASS = new Map<string, NounClass>();
+const nounWords: string[] = [];
+for (const [name, c] of Object.entries(data.nouns as Record<string, { quantity: string; money?: boolean; words: string[] }>)) {
+  const cls: NounClass = { name, quantity: c.quantity, money: !!c.money };
+  for (const w of c.words) {
+    NOUN_CLASS.set(w.toLowerCase(), cls);
+    nounWords.push(w);
+  }
+}
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+nounWords.sort((a, b) => b.length - a.length);
+const NOUN_RE = new RegExp(
+  nounWords.map((w) => (/[A-Za-z]/.test(w) ? `(?<![A-Za-z])${escapeRe(w)}(?![A-Za-z])` : escapeRe(w))).join("|"),
+  "gi",
+);
+const CHIP_TOKEN_RE = /(?<![A-Za-z0-9-])[A-Z]{1,3}\d{2,4}[A-Z]{0,2}(?![A-Za-z0-9-])|(?<![A-Za-z0-9-])\d{3,4}[A-Z]{1,2}(?![A-Za-z0-9-])/g;
+
+/** The noun class of a counted noun (GPU → gpu-count), if any. */
+export function nounClassOf(noun: string | undefined): NounClass | undefined {
+  if (!noun) return undefined;
+  const c = NOUN_CLASS.get(noun.toLowerCase());
+  if (c) return c;
+  if (CHIP_NAME.test(noun)) return NOUN_CLASS.get("gpu");
+  return undefined;
+}
+
+// Candidate starts: URLs (skipped whole), Arabic/full-width digits, Chinese numeral characters,
+// signs that may open a percentage, English number words.
+const ZH_NUMERAL_CHARS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億几幾数數半";
+const CANDIDATE = new RegExp(
+  `(https?:\\/\\/[\\x21-\\x7e]+|www\\.[\\x21-\\x7e]+|[\\w.+-]+@[\\w-]+\\.[\\w.]+)|[0-9０-９${ZH_NUMERAL_CHARS}]|\\b(?:${ENGLISH_NUMBER_STARTS.sort(
+    (a, b) => b.length - a.length,
+  ).join("|")})\\b`,
+  "gi",
+);
+
+// ---------------------------------------------------------------------------------------------
+// Scanner
+
+interface Core {
+  n: Numeral;
+  start: number;
+  end: number;
+  arabic: boolean;
+  negative: boolean;
+  letterMult: boolean;
+}
+
+/** Result of parsing at a candidate: a figure, or where to resume scanning. */
+interface Parsed {
+  figure?: Figure;
+  skip: number;
+}
+
+/** Skip an identifier run (H100, GPT-4o, Magpie-Reasoning-V2-250K) from `pos`. */
+function skipIdentifier(text: string, pos: number): number {
+  let k = pos;
+  while (k < text.length) {
+    const c = text.charCodeAt(k);
+    if (isAlnumAt(text, k) || c === 95) k++;
+    else if ((c === 45 || c === 46 || c === 47) && isAlnumAt(text, k + 1)) k++;
+    else break;
+  }
+  return Math.max(k, pos + 1);
+}
+
+/** Arabic core at `pos` with the identifier checks; undefined + skip when the digits are part of an identifier. */
+function arabicCore(text: string, pos: number, minStart: number): { core?: Core; skip: number } {
+  // Glued before: letter/digit/underscore, or [-_./:] after an alphanumeric (GPT-4, R1-Llama-70B, 14:33).
+  const b = text.charCodeAt(pos - 1);
+  if (pos > 0) {
+    if (isAlnumAt(text, pos - 1) || b === 95 || b === 35 /* # */ || b === 64 /* @ */) return { skip: skipIdentifier(text, pos) };
+    if ((b === 45 || b === 95 || b === 46 || b === 47 || b === 58) && isAlnumAt(text, pos - 2)) {
+      // "2026-2027" is consumed by the first number; reaching here means the left side was not a figure.
+      return { skip: skipIdentifier(text, pos) };
+    }
+  }
+  const n = scanNumeral(text, pos)!;
+  let end = n.end;
+  // Keycap emoji (1️⃣), times (14:33), versions (1.2.3), fractions/paths (24/7).
+  const a = text.charCodeAt(end);
+  if (a === 0xfe0f || a === 0x20e3) return { skip: end + 1 };
+  if (a === 58 /* : */ && isDigitAt(text, end + 1)) {
+    let k = end;
+    while (k < text.length && (isDigitAt(text, k) || text[k] === ":" || (text[k] === "." && isDigitAt(text, k + 1)))) k++;
+    return { skip: k };
+  }
+  if ((a === 46 || a === 47 || a === 95) && isAlnumAt(text, end + 1) && !n.multiplied) {
+    // Dates such as 2025/02/07 and 2025.02.07 are read by the caller before this check.
+    if (!(a === 47 && n.intDigits === 4) && !(a === 46 && n.intDigits === 4)) return { skip: skipIdentifier(text, pos) };
+  }
+  let negative = false;
+  let start = pos;
+  if ((b === 0x2212 || b === 45) && pos - 1 >= minStart) {
+    const bb = text.charCodeAt(pos - 2);
+    if (pos - 1 === 0 || isSpaceAt(text, pos - 2) || bb === 40 || bb === 0xff08 || isCjkAt(text, pos - 2) || bb === 10) {
+      negative = true;
+      start = pos - 1;
+    }
+  }
+  return { core: { n, start, end, arabic: true, negative, letterMult: false }, skip: end };
+}
+
+interface Build {
+  start: number;
+  end: number;
+  value: number;
+  high?: number;
+  approximate: boolean;
+  qualifier?: Qualifier;
+  currency?: string;
+  classifier?: string;
+  kind: FigureKind;
+  chinese: boolean;
+  unit?: string; // duration unit
+  pp?: boolean;
+  century?: boolean;
+  decade?: boolean;
+  variety?: boolean;
+}
+
+/** Read the unit after a numeral ending at `p` (optionally after one space). */
+function readTail(text: string, p: number, english: boolean): Tail | undefined {
+  let q = p;
+  if (isSpaceAt(text, q) && !isSpaceAt(text, q + 1)) q++;
+  const c = text[q];
+  if (c === undefined) return undefined;
+  // Glued multiple signs: 10x, 3×.
+  if (q === p && (c === "x" || c === "X" || c === "×") && !isAlnumAt(text, q + 1)) {
+    return { kind: "multiple", word: c, start: q, end: q + 1 };
+  }
+  if (c === "×" && !isDigitAt(text, q + 1)) return { kind: "multiple", word: c, start: q, end: q + 1 };
+  // Hyphenated English units: 10-year, 5-fold.
+  if (c === "-" && q === p && isLetterAt(text, q + 1)) {
+    const m = EN_TAILS.match(text, q + 1);
+    if (m && (m.value.kind === "duration" || m.value.kind === "multiple")) {
+      return { ...m.value, word: m.word, start: q, end: m.end };
+    }
+    return undefined;
+  }
+  if (isLetterAt(text, q)) {
+    if (q === p && !english) return undefined; // glued letters: identifier (handled by the caller)
+    const m = EN_TAILS.match(text, q);
+    if (m) return { ...m.value, word: m.word, start: q, end: m.end };
+    return undefined;
+  }
+  const m = ZH_TAILS.match(text, q);
+  if (!m) return undefined;
+  const t: Tail = { ...m.value, word: m.word, start: q, end: m.end };
+  const next = text[m.end];
+  if (t.kind === "count") {
+    const bl = CLASSIFIER_BLOCKERS[m.word];
+    if (bl && next !== undefined && bl.some((w) => text.startsWith(w, m.end))) return undefined;
+    // 个半月, 个多月: a duration with a half or "more than".
+    if ((m.word === "个" || m.word === "個") && (next === "半" || next === "多")) {
+      const d = ZH_TAILS.match(text, m.end + 1);
+      if (d && d.value.kind === "duration" || (d && d.value.kind === "month")) {
+        const unit = d.value.kind === "month" ? "month" : d.value.unit;
+        return { kind: "duration", unit, word: text.slice(q, d.end), start: q, end: d.end, plus: next === "半" ? 0.5 : 0, over: next === "多" };
+      }
+    }
+  }
+  if (t.kind === "year") {
+    if (YEAR_BLOCKERS.some((w) => text.startsWith(w, m.end))) return undefined;
+  }
+  if (t.kind === "tenths") {
+    if (next !== undefined && isCjkAt(text, m.end) && !TENTHS_FOLLOWERS.has(next)) return undefined;
+  }
+  return t;
+}
+
+/** Qualifier right before `pos` (after an optional space and link character); `adjacent` when nothing but space separates. */
+function qualifierBefore(text: string, pos: number, minStart: number): { q: Qualifier; start: number; adjacent: boolean } | undefined {
+  let k = pos;
+  if (isSpaceAt(text, k - 1)) k--;
+  let adjacent = true;
+  let m = QUAL_BEFORE.matchBefore(text, k, minStart);
+  if (!m && QUAL_LINKS.has(text[k - 1])) {
+    let j = k - 1;
+    if (isSpaceAt(text, j - 1)) j--;
+    m = QUAL_BEFORE.matchBefore(text, j, minStart);
+    adjacent = false;
+  }
+  if (!m) return undefined;
+  // Latin qualifiers need a space before the number ("about 5", not "about5").
+  if (/[A-Za-z.]$/.test(m.word) && k === pos && isAlnumAt(text, pos)) return undefined;
+  const bl = QUAL_BLOCKERS[m.word] ?? QUAL_BLOCKERS[m.word.toLowerCase()];
+  if (bl) {
+    if (/[A-Za-z]/.test(m.word)) {
+      let j = m.start - 1;
+      while (isSpaceAt(text, j)) j--;
+      let s = j;
+      while (s >= 0 && isLetterAt(text, s)) s--;
+      const prev = text.slice(s + 1, j + 1).toLowerCase();
+      if (prev && bl.includes(prev)) return undefined;
+    } else if (bl.some((w) => text.startsWith(w, m!.start - w.length))) return undefined;
+  }
+  return { q: m.value, start: m.start, adjacent };
+}
+
+/** Currency sign or code right before `pos` (after an optional space). */
+function currencyBefore(text: string, pos: number, minStart: number): { code: string; start: number } | undefined {
+  let k = pos;
+  if (isSpaceAt(text, k - 1)) k--;
+  const m = CURRENCY_PREFIX.matchBefore(text, k, minStart);
+  if (!m) return undefined;
+  // Codes written in letters need a space or sign boundary before the number (RMB 5, USD5); "$" may be glued.
+  if (/[A-Za-z]$/.test(m.word) && isLetterAt(text, m.start - 1)) return undefined;
+  return { code: m.value, start: m.start };
+}
+
+function monthNameBefore(text: string, pos: number): { month: number; start: number } | undefined {
+  let k = pos - 1;
+  if (!isSpaceAt(text, k)) return undefined;
+  k--;
+  if (text[k] === ".") k--;
+  let s = k;
+  while (s >= 0 && isLetterAt(text, s)) s--;
+  const w = text.slice(s + 1, k + 1);
+  if (!w) return undefined;
+  const month = MONTHS[w.toLowerCase()];
+  if (!month) return undefined;
+  if (w[0] < "A" || w[0] > "Z") return undefined; // months are capitalized; "may" is a verb
+  return { month, start: s + 1 };
+}
+
+function monthNameAfter(text: string, pos: number): { month: number; end: number } | undefined {
+  if (!isSpaceAt(text, pos)) return undefined;
+  const w = readLatinWord(text, pos + 1);
+  if (!w || w[0] < "A" || w[0] > "Z") return undefined;
+  const month = MONTHS[w.toLowerCase()];
+  if (!month) return undefined;
+  let end = pos + 1 + w.length;
+  if (text[end] === "." && w.length <= 4) end++;
+  return { month, end };
+}
+
+/** A small integer numeral (Arabic or Chinese) at `pos`, for months and days. */
+function smallInt(text: string, pos: number, max: number): { value: number; end: number } | undefined {
+  const n = scanNumeral(text, pos);
+  if (!n || !n.integer || n.approximate || n.over || n.value < 1 || n.value > max) return undefined;
+  if (!n.chinese && n.multiplied) return undefined;
+  if (isDigitAt(text, pos) && isAlnumAt(text, pos - 1)) return undefined;
+  return { value: n.value, end: n.end };
+}
+
+/** Chinese month/day after a year or month tail: 2024 年 10 月, 1月30日, 二〇二五年二月一日. */
+function chineseDateRest(text: string, pos: number, wantMonth: boolean): { month?: number; day?: number; end: number } | undefined {
+  let q = pos;
+  if (isSpaceAt(text, q)) q++;
+  let month: number | undefined;
+  if (wantMonth) {
+    const m = smallInt(text, q, 12);
+    if (!m) return undefined;
+    let r = m.end;
+    if (isSpaceAt(text, r)) r++;
+    if (text[r] !== "月") return undefined;
+    month = m.value;
+    q = r + 1;
+    const after = q;
+    let s = q;
+    if (isSpaceAt(text, s)) s++;
+    const d = smallInt(text, s, 31);
+    if (d) {
+      let e = d.end;
+      if (isSpaceAt(text, e)) e++;
+      if (text[e] === "日" || text[e] === "号" || text[e] === "號") return { month, day: d.value, end: e + 1 };
+    }
+    return { month, end: after };
+  }
+  const d = smallInt(text, q, 31);
+  if (!d) return undefined;
+  let e = d.end;
+  if (isSpaceAt(text, e)) e++;
+  if (text[e] === "日" || text[e] === "号" || text[e] === "號") return { day: d.value, end: e + 1 };
+  return undefined;
+}
+
+/** ISO-style numeric dates at a 4-digit year: 2025-02-07, 2025/2/7, 2025.02.07, with an optional time. */
+function isoDate(text: string, n: Numeral, start: number): { value: number; end: number; month: number; day: number } | undefined {
+  if (n.intDigits !== 4 || !n.integer || n.multiplied || n.grouped) return undefined;
+  const sep = text[n.end];
+  if (sep !== "-" && sep !== "/" && sep !== ".") return undefined;
+  const read2 = (p: number): { v: number; end: number } | undefined => {
+    const d1 = arabicDigit(text.charCodeAt(p));
+    if (d1 < 0) return undefined;
+    const d2 = arabicDigit(text.charCodeAt(p + 1));
+    if (d2 < 0) return { v: d1, end: p + 1 };
+    if (isDigitAt(text, p + 2)) return undefined;
+    return { v: d1 * 10 + d2, end: p + 2 };
+  };
+  const m = read2(n.end + 1);
+  if (!m || m.v < 1 || m.v > 12 || text[m.end] !== sep) return undefined;
+  const d = read2(m.end + 1);
+  if (!d || d.v < 1 || d.v > 31) return undefined;
+  let end = d.end;
+  if (isAlnumAt(text, end) && text[end] !== "T") return undefined;
+  // Optional time: T14:33:55.896318, " 14:33", Z or offset.
+  if ((text[end] === "T" || text[end] === " ") && isDigitAt(text, end + 1) && isDigitAt(text, end + 2) && text[end + 3] === ":") {
+    let k = end + 1;
+    while (k < text.length && (isDigitAt(text, k) || text[k] === ":" || (text[k] === "." && isDigitAt(text, k + 1)))) k++;
+    if (text[k] === "Z") k++;
+    else if ((text[k] === "+" || text[k] === "-") && isDigitAt(text, k + 1) && isDigitAt(text, k + 2)) {
+      k += 3;
+      if (text[k] === ":" && isDigitAt(text, k + 1)) k += 3;
+    }
+    end = k;
+  } else if (text[end] === "T") return undefined;
+  return { value: n.value * 10000 + m.v * 100 + d.v, end, month: m.v, day: d.v };
+}
+
+function isYearNumber(text: string, n: Numeral, start: number, tailEnd: number): boolean {
+  if (ERA.matchBefore(text, isSpaceAt(text, start - 1) ? start - 1 : start)) return n.integer && !n.multiplied && n.value > 0;
+  if (n.positional) return n.intDigits >= 2 && n.intDigits <= 4;
+  if (n.chinese || !n.integer || n.multiplied || n.grouped || n.intDigits !== 4) return false;
+  if (n.value < 1000 || n.value > 2999) return false;
+  if (n.value < 1900 && DURATION_AFTER_YEAR.some((w) => text.startsWith(w, tailEnd))) return false;
+  return true;
+}
+
+function bcBefore(text: string, start: number): boolean {
+  const m = ERA.matchBefore(text, isSpaceAt(text, start - 1) ? start - 1 : start);
+  return !!m && /前$/.test(m.word);
+}
+
+function isLoneLight(text: string, core: Core): boolean {
+  // 一/两/兩/几/幾/半 without unit: kept only with date/duration/percent/multiple units.
+  if (!core.n.lone || !core.n.chinese) return false;
+  const c = text[core.start];
+  return c === "一" || c === "两" || c === "兩" || c === "几" || c === "幾" || c === "半" || c === "壹" || c === "贰" || c === "貳";
+}
+
+function notFigureAt(text: string, pos: number): boolean {
+  const list = NOT_FIGURES_BY_CHAR.get(text[pos]);
+  if (!list) return false;
+  for (const e of list) if (text.startsWith(e.word, pos - e.offset)) return true;
+  return false;
+}
+
+const RANGE_SEPS = new WordTable<"dash" | "to" | "or" | "and">();
+for (const w of ["-", "–", "—", "~", "～", "〜", "－"]) RANGE_SEPS.add(w, "dash");
+for (const w of ["至", "到", "to", "through", "至到"]) RANGE_SEPS.add(w, "to");
+for (const w of ["或", "或者", "or"]) RANGE_SEPS.add(w, "or");
+RANGE_SEPS.add("and", "and");
+
+/** Read a numeral core (Arabic, Chinese or English) at `pos` for the right side of a range. */
+function rangeCore(text: string, pos: number): Core | undefined {
+  if (isDigitAt(text, pos)) {
+    const n = scanNumeral(text, pos);
+    if (!n) return undefined;
+    if (isLetterAt(text, n.end) && !/^(?:million|billion|thousand|trillion|percent|per|years?|months?|days?|weeks?|times)/i.test(text.slice(n.end, n.end + 9)))
+      if (!(n.end === pos + 0)) {
+        const l = text[n.end];
+        if (l !== "x" && l !== "X" && l !== "k" && l !== "K" && l !== "m" && l !== "M" && l !== "b" && l !== "B") return undefined;
+      }
+    return { n, start: pos, end: n.end, arabic: true, negative: false, letterMult: false };
+  }
+  if (isLetterAt(text, pos)) {
+    const n = scanEnglishNumber(text, pos);
+    if (!n) return undefined;
+    return { n, start: pos, end: n.end, arabic: false, negative: false, letterMult: false };
+  }
+  const n = scanNumeral(text, pos);
+  if (!n) return undefined;
+  return { n, start: pos, end: n.end, arabic: false, negative: false, letterMult: false };
+}
+
+/** Glued letter multipliers: 10k, $5.6M, €3bn. */
+function letterMultiplier(text: string, core: Core, currency: boolean): void {
+  if (!core.arabic || core.n.multiplied) return;
+  const p = core.end;
+  if (!isLetterAt(text, p)) return;
+  let w = readLatinWord(text, p);
+  if (w.length > 2) return;
+  let m: number | undefined;
+  if (currency) m = CURRENCY_LETTER_MULT[w] ?? LETTER_MULT[w];
+  else if (w.length === 1) {
+    m = LETTER_MULT[w];
+    if (m !== undefined && core.n.intDigits < 2 && core.n.integer) m = undefined; // 4K video
+  }
+  if (m === undefined) {
+    if (currency && w.length === 2) {
+      w = w[0];
+      m = CURRENCY_LETTER_MULT[w];
+      if (m === undefined) return;
+    } else return;
+  }
+  const after = p + w.length;
+  if (isAlnumAt(text, after) || (text[after] === "-" && isAlnumAt(text, after + 1))) return;
+  core.n = { ...core.n, value: clean(core.n.value * m), multiplier: m, multiplied: true };
+  core.end = after;
+  core.letterMult = true;
+}
+
+function parseAt(text: string, pos: number, minStart: number): Parsed {
+  const ch = text[pos];
+  const code = text.charCodeAt(pos);
+
+  // Phrases that only look like numerals: 十分, 百度, 万一, 三星…
+  if (!isDigitAt(text, pos) && !isLetterAt(text, pos) && notFigureAt(text, pos)) {
+    let k = pos + 1;
+    while (k < text.length && chineseCategory(text[k])) k++;
+    return { skip: k };
+  }
+
+  // Vague idioms: 成千上万.
+  const idioms = IDIOMS_BY_CHAR.get(ch);
+  if (idioms) {
+    for (const e of idioms) {
+      const s = pos - e.offset;
+      if (s >= minStart && text.startsWith(e.word, s)) {
+        const [lo, hi] = VAGUE_IDIOMS[e.word];
+        const b: Build = { start: s, end: s + e.word.length, value: lo, high: hi, approximate: true, kind: "number", chinese: true };
+        return finish(text, b, minStart);
+      }
+    }
+  }
+
+  // Percent written first: 百分之四十七, 千分之五.
+  if ((ch === "百" || ch === "千") && text.startsWith("分之", pos + 1)) {
+    const p = pos + 3;
+    const core = rangeCore(text, p);
+    if (!core) return { skip: p };
+    const b: Build = {
+      start: pos,
+      end: core.end,
+      value: ch === "千" ? clean(core.n.value / 10) : core.n.value,
+      approximate: core.n.approximate,
+      kind: "percent",
+      chinese: core.n.chinese,
+    };
+    if (core.n.high !== undefined) b.high = ch === "千" ? clean(core.n.high / 10) : core.n.high;
+    // Range: 百分之十到百分之二十, 百分之十到二十.
+    let r = core.end;
+    if (isSpaceAt(text, r)) r++;
+    const sep = RANGE_SEPS.match(text, r);
+    if (sep && sep.value !== "and" && sep.value !== "or") {
+      let q = sep.end;
+      if (isSpaceAt(text, q)) q++;
+      if (text.startsWith(ch + "分之", q)) q += 3;
+      const c2 = rangeCore(text, q);
+      if (c2 && c2.n.value > core.n.value) {
+        b.high = ch === "千" ? clean(c2.n.value / 10) : c2.n.value;
+        b.end = c2.end;
+      }
+    }
+    return finish(text, b, minStart);
+  }
+
+  // The numeral itself.
+  let core: Core | undefined;
+  if (isLetterAt(text, pos)) {
+    let start = pos;
+    // "a billion", "an estimated"…: the article opens the numeral.
+    const art = /(?:^|[^A-Za-z])(an?)\s$/i.exec(text.slice(Math.max(0, pos - 4), pos));
+    if (art && pos - art[1].length - 1 >= minStart) start = pos - art[1].length - 1;
+    let n = start !== pos ? scanEnglishNumber(text, start) : undefined;
+    if (!n || n.end <= pos) {
+      start = pos;
+      n = scanEnglishNumber(text, pos);
+    }
+    if (!n) return { skip: pos + readLatinWord(text, pos).length };
+    core = { n, start, end: n.end, arabic: false, negative: false, letterMult: false };
+  } else if (arabicDigit(code) >= 0) {
+    const r = arabicCore(text, pos, minStart);
+    if (!r.core) return { skip: r.skip };
+    core = r.core;
+  } else {
+    // 上百, 上千万: "reaching" a bare unit.
+    if (isUnitChar(ch) && text[pos - 1] === "上" && pos - 1 >= minStart && !chineseCategory(text[pos - 2] ?? "")) {
+      const n = scanNumeral(text, pos - 1);
+      if (n) core = { n, start: pos - 1, end: n.end, arabic: false, negative: false, letterMult: false };
+    }
+    if (!core) {
+      const n = scanNumeral(text, pos);
+      if (!n) return { skip: pos + 1 };
+      core = { n, start: pos, end: n.end, arabic: false, negative: false, letterMult: false };
+    }
+  }
+  // Ordinals and weekdays: 第一, 第 3 名, No. 5, 周五, 星期一, 初一.
+  {
+    let k = core.start;
+    if (isSpaceAt(text, k - 1)) k--;
+    if (ORDINAL.matchBefore(text, k)) return { skip: skipNumeralRun(text, core.end) };
+  }
+
+  // Currency prefix ($, US$, 人民币…) — needed now for glued letter multipliers ($5.6M).
+  const cur = currencyBefore(text, core.start, minStart);
+  letterMultiplier(text, core, !!cur);
+  if (core.arabic) {
+    // Glued letters that are no unit: 910B, 5G, 3D, 1st, 1980s.
+    const a = core.end;
+    if (isLetterAt(text, a) && !core.n.multiplied) {
+      const l = text[a];
+      const glueOk = (l === "x" || l === "X") && !isAlnumAt(text, a + 1);
+      if (!glueOk) return { skip: skipIdentifier(text, pos) };
+    }
+  }
+
+  // Juxtaposed vague range: 十几二十年 = 11..20 years.
+  if (!core.arabic && core.n.approximate && chineseCategory(text[core.end] ?? "")) {
+    const top = core.n.high ?? core.n.value;
+    const b2 = scanNumeral(text, core.end);
+    if (b2 && !b2.approximate && !b2.lone && b2.value > top && b2.value <= top * 3) {
+      core.n = { ...core.n, high: b2.value, end: b2.end };
+      core.end = b2.end;
+    }
+  }
+  const n = core.n;
+
+  // ISO dates and timestamps: 2025-02-07, 2025-02-07T14:33:55.896318.
+  if (core.arabic && !core.negative) {
+    const iso = isoDate(text, n, core.start);
+    if (iso) {
+      const b: Build = { start: core.start, end: iso.end, value: iso.value, approximate: false, kind: "date", chinese: false };
+      return finish(text, b, minStart, { dateParts: [n.value, iso.month, iso.day] });
+    }
+  }
+
+  // English dates: January 30, 2025 · Jan. 30 · 1 February 2025 · January 2025.
+  if (core.arabic && n.integer && !n.multiplied && !n.grouped && !core.negative) {
+    const mb = monthNameBefore(text, core.start);
+    if (mb && mb.start >= minStart) {
+      if (n.value >= 1 && n.value <= 31 && n.intDigits <= 2) {
+        let end = core.end;
+        let year = 0;
+        const ym = /^,?\s(\d{4})(?![\d.,]?\d)/.exec(text.slice(end, end + 7));
+        if (ym) {
+          year = Number(ym[1]);
+          end += ym[0].length;
+        }
+        const b: Build = { start: mb.start, end, value: year * 10000 + mb.month * 100 + n.value, approximate: false, kind: "date", chinese: false };
+        return finish(text, b, minStart, { dateParts: [year, mb.month, n.value] });
+      }
+      if (n.intDigits === 4 && n.value >= 1000 && n.value <= 2999) {
+        const b: Build = { start: mb.start, end: core.end, value: n.value * 10000 + mb.month * 100, approximate: false, kind: "date", chinese: false };
+        return finish(text, b, minStart, { dateParts: [n.value, mb.month, 0] });
+      }
+    }
+    const ma = n.value >= 1 && n.value <= 31 && n.intDigits <= 2 ? monthNameAfter(text, core.end) : undefined;
+    if (ma) {
+      let end = ma.end;
+      let year = 0;
+      const ym = /^,?\s(\d{4})(?![\d.,]?\d)/.exec(text.slice(end, end + 7));
+      if (ym) {
+        year = Number(ym[1]);
+        end += ym[0].length;
+      }
+      const b: Build = { start: core.start, end, value: year * 10000 + ma.month * 100 + n.value, approximate: false, kind: "date", chinese: false };
+      return finish(text, b, minStart, { dateParts: [year, ma.month, n.value] });
+    }
+  }
+
+  // Fractions: 五分之一, 三分之二 → percent.
+  if (text.startsWith("分之", core.end) && n.integer && n.value > 0) {
+    const y = rangeCore(text, core.end + 2);
+    if (y && y.n.value > 0) {
+      const b: Build = { start: core.start, end: y.end, value: clean((y.n.value / n.value) * 100), approximate: false, kind: "percent", chinese: n.chinese };
+      return finish(text, b, minStart, { fraction: true });
+    }
+  }
+
+  // English vague and scaled numbers may name their unit after "of": billions of dollars.
+  let tailPos = core.end;
+  let tail = readTail(text, tailPos, !core.arabic || core.letterMult || n.multiplied);
+  if (!tail && n.english && n.multiplied) {
+    const of = /^\s+of\s+/.exec(text.slice(core.end, core.end + 6));
+    if (of) {
+      const t = readTail(text, core.end + of[0].length, true);
+      if (t && t.kind === "currency") tail = t;
+    }
+  }
+  // Arabic digits glued to a letter tail that is not a unit were rejected above; Chinese tails may be glued.
+
+  // Range: 2026-2027, 10 到 15 年, 一到两年, 80-90%, $5-6 million, 2026或2027年, between 10 and 15.
+  let high: number | undefined = n.high;
+  let value = n.value;
+  let end = tail ? tail.end : core.end;
+  let approximate = n.approximate;
+  let over = n.over;
+  let rangeLone = false;
+  const yearLikeA = core.arabic && n.integer && n.intDigits === 4 && !n.multiplied && !n.grouped;
+  if (!core.negative) {
+    let r = end;
+    if (isSpaceAt(text, r)) r++;
+    const sep = RANGE_SEPS.match(text, r);
+    let ok = !!sep;
+    if (sep) {
+      if (sep.word === "—" && (text[sep.end] === "—" || text[r - 1] === "—")) ok = false;
+      if (sep.value === "dash" && r !== end && !isSpaceAt(text, sep.end)) ok = false; // "10 -15"
+      if (sep.value === "and") ok = /between\s$/i.test(text.slice(Math.max(0, core.start - 8), core.start));
+      if (/^[a-z]/i.test(sep.word) && (r === end || !isSpaceAt(text, sep.end))) ok = false;
+    }
+    if (ok && sep) {
+      let q = sep.end;
+      if (isSpaceAt(text, q)) q++;
+      // Repeated currency sign: $5 to $6 million.
+      if (cur) {
+        const m = CURRENCY_PREFIX.match(text, q);
+        if (m && m.value === cur.code) {
+          q = m.end;
+          if (isSpaceAt(text, q)) q++;
+        }
+      }
+      const c2 = rangeCore(text, q);
+      if (c2 && !(c2.arabic && isoDate(text, c2.n, c2.start))) {
+        letterMultiplier(text, c2, !!cur);
+        let tail2 = readTail(text, c2.end, !c2.arabic || c2.n.multiplied);
+        let v1 = value;
+        let v2 = c2.n.high ?? c2.n.value;
+        // 5到6万 / 1-2 million: the left side takes the right side's multiplier.
+        if (c2.n.multiplier > 1 && n.multiplier === 1 && !n.chinese && !c2.n.chinese) v1 = clean(v1 * c2.n.multiplier);
+        else if (c2.n.multiplied && c2.n.chinese && n.lone && !n.multiplied && c2.n.multiplied && c2.n.value >= 10000 && isUnitChar(text[c2.end - 1])) {
+          // 五到六万: left digit times the right side's last big unit.
+          const u = c2.n.value >= 1e8 && text[c2.end - 1].match(/[亿億]/) ? 1e8 : 1e4;
+          v1 = clean(v1 * u);
+        }
+        // 2026-27: a two-digit right side completes the left year.
+        if (yearLikeA && c2.arabic && c2.n.intDigits === 2 && c2.n.integer && v2 < v1) {
+          const full = Math.floor(v1 / 100) * 100 + v2;
+          if (full > v1) v2 = full;
+        }
+        let good = v2 > v1;
+        if (tail) {
+          // Both sides carry the unit: 2022 年到 2023 年, 80%-90%; the right side must repeat it.
+          if (!tail2 || tail2.kind !== tail.kind || (tail.currency && tail2.currency !== tail.currency)) good = false;
+        }
+        if (sep.value === "or" && !tail2 && !(yearLikeA && c2.n.intDigits === 4)) good = false;
+        if (sep.value === "dash" && !c2.arabic !== !core.arabic) good = false;
+        if (tail2 && tail2.kind === "count" && !tail && sep.value === "dash" && core.arabic && n.intDigits >= 4) good = false;
+        if (good) {
+          value = v1;
+          high = v2;
+          approximate = approximate || c2.n.approximate;
+          over = over || c2.n.over;
+          if (tail2) tail = tail2;
+          end = tail2 ? tail2.end : c2.end;
+          rangeLone = c2.n.lone;
+        }
+      }
+    }
+  }
+
+  const b: Build = {
+    start: core.start,
+    end,
+    value: core.negative ? -value : value,
+    approximate,
+    kind: "number",
+    chinese: n.chinese,
+  };
+  if (high !== undefined && high !== value) b.high = core.negative ? -high : high;
+  if (cur) {
+    b.currency = cur.code;
+    b.kind = "currency";
+  }
+  let qualifierAfterOver = over;
+
+  // Interpret the unit.
+  let dateParts: [number, number, number] | undefined;
+  if (tail) {
+    switch (tail.kind) {
+      case "percent":
+        b.kind = "percent";
+        if (tail.word === "‰") {
+          b.value = clean(b.value / 10);
+          if (b.high !== undefined) b.high = clean(b.high / 10);
+        }
+        break;
+      case "pp":
+        b.kind = "percent";
+        b.pp = true;
+        b.classifier = tail.word;
+        break;
+      case "tenths":
+        if (!n.chinese || text[core.start] === "一" || !n.integer || b.value > 10) return { skip: end };
+        b.kind = "percent";
+        b.value = clean(b.value * 10);
+        if (b.high !== undefined) b.high = clean(b.high * 10);
+        break;
+      case "multiple":
+        b.kind = "multiple";
+        b.classifier = tail.word;
+        break;
+      case "currency":
+        b.kind = "currency";
+        // 新台幣 150 萬元, 港币 100 元: a named currency before the number wins over the generic 元.
+        if (!(cur && GENERIC_CURRENCY_SUFFIX.has(tail.word))) b.currency = tail.currency;
+        break;
+      case "duration":
+        b.kind = "duration";
+        b.unit = tail.unit;
+        b.classifier = tail.word;
+        if (tail.plus) b.value = clean(b.value + tail.plus);
+        if (tail.over) qualifierAfterOver = true;
+        break;
+      case "count":
+        b.kind = "count";
+        b.classifier = tail.word;
+        b.variety = VARIETY.has(tail.word);
+        break;
+      case "year": {
+        const yearLike = isYearNumber(text, n, core.start, tail.end);
+        if (yearLike && (b.high === undefined || b.high <= 2999)) {
+          b.kind = "year";
+          // 公元前 221 年: before the common era.
+          if (bcBefore(text, core.start) && b.high === undefined) {
+            b.value = -b.value;
+            break;
+          }
+          // 2024 年 10 月 (1 日): a date.
+          if (b.high === undefined) {
+            const rest = chineseDateRest(text, tail.end, true);
+            if (rest) {
+              b.kind = "date";
+              b.end = rest.end;
+              end = rest.end;
+              dateParts = [b.value, rest.month!, rest.day ?? 0];
+              b.value = b.value * 10000 + rest.month! * 100 + (rest.day ?? 0);
+            }
+          }
+        } else {
+          if (n.positional) return { skip: end };
+          b.kind = "duration";
+          b.unit = "year";
+          b.classifier = tail.word;
+          // 一年半: one and a half years.
+          if (text[end] === "半" && b.high === undefined) {
+            b.value = clean(b.value + 0.5);
+            end++;
+            b.end = end;
+          }
+        }
+        break;
+      }
+      case "month": {
+        if (!n.integer || n.approximate || n.multiplied && !n.chinese || b.high !== undefined || b.value < 1 || b.value > 12) return { skip: end };
+        b.kind = "date";
+        const rest = chineseDateRest(text, tail.end, false);
+        const day = rest?.day ?? 0;
+        if (rest) {
+          end = rest.end;
+          b.end = end;
+        }
+        dateParts = [0, b.value, day];
+        b.value = b.value * 100 + day;
+        break;
+      }
+      case "day": {
+        // A day alone: only Arabic 1..31 with 日/号 (the 30th); Chinese 三日 is too ambiguous.
+        if (n.chinese || !n.integer || n.multiplied || b.value < 1 || b.value > 31 || b.high !== undefined) {
+          if (tail.word === "日" && n.chinese) return { skip: end };
+          if (tail.word !== "日") return { skip: end };
+          b.kind = "duration";
+          b.unit = "day";
+          b.classifier = tail.word;
+          break;
+        }
+        b.kind = "date";
+        dateParts = [0, 0, b.value];
+        break;
+      }
+      case "century":
+        if (!n.integer || n.value < 1 || n.value > 30 || b.high !== undefined) return { skip: end };
+        b.kind = "date";
+        b.century = true;
+        b.classifier = tail.word;
+        break;
+      case "decade": {
+        if (!n.integer || n.multiplied || n.chinese) return { skip: end };
+        let y = b.value;
+        if (n.intDigits === 2 && y % 10 === 0) y = 1900 + y;
+        else if (!(n.intDigits === 4 && y % 10 === 0)) return { skip: end };
+        b.kind = "year";
+        b.value = y;
+        b.high = y + 9;
+        b.decade = true;
+        break;
+      }
+    }
+  } else if (b.kind === "number" && core.arabic) {
+    // Bare Arabic numbers.
+    if (b.high === undefined || yearLikeA) {
+      if (yearLikeA && n.value >= 1800 && n.value <= 2199 && (b.high === undefined || b.high <= 2199)) b.kind = "year";
+    }
+  }
+
+  // 2026或2027年 style ranges where only the right side had 年 are years too (handled above via tail).
+  if (b.kind === "year" && b.high !== undefined && b.high <= b.value) return { skip: end };
+
+  // --- keep or drop (conservative rules)
+  const lone = n.lone && !n.english;
+  const lightLone = isLoneLight(text, core);
+  const k = b.kind;
+  if (n.english) {
+    if (!n.multiplied && !n.approximate) {
+      const strong = k === "duration" || k === "percent" || k === "multiple" || k === "currency";
+      if (!strong) {
+        // Two companies, three GPUs: a count when a counted noun follows at once.
+        const w = /^\s([A-Za-z][A-Za-z ]{0,20})/.exec(text.slice(end, end + 22));
+        const noun = w ? nounAt(text, end + 1) : undefined;
+        if (!noun || n.value < 2) return { skip: end };
+      }
+      if (n.value === 1 && k !== "duration") return { skip: end };
+    }
+  } else if (n.chinese) {
+    if (lone || rangeLone || (n.approximate && !n.multiplied) || n.unitOnly) {
+      // Lone digits and bare units need a unit; blockers before lone digits (唯一, 统一, 上一, 周五).
+      if (lone && !n.unitOnly) {
+        let kk = core.start;
+        if (BLOCK_BEFORE.matchBefore(text, kk)) return { skip: end };
+      }
+      const hasUnit = !!tail || !!cur;
+      if (!hasUnit) {
+        if (n.unitOnly && !lone && nounAt(text, core.end) && !ADVERB_AFTER.has(text[core.end])) {
+          // 百万用户, 千万居民
+        } else return { skip: core.end };
+      }
+      if (lightLone || (rangeLone && isLoneLight(text, { ...core }))) {
+        const allowed = k === "duration" || k === "percent" || k === "multiple" || k === "date" || (k === "currency" && (tail?.word.length ?? 0) > 1);
+        if (!allowed) return { skip: end };
+      }
+      if (n.unitOnly && ADVERB_AFTER.has(text[core.end]) && !tail) return { skip: end };
+    }
+    if (n.positional && k !== "year" && k !== "date") return { skip: end };
+    if (n.unitOnly && (text[core.end] === "不" || text[core.end] === "别" || text[core.end] === "別")) return { skip: end };
+  } else {
+    // Arabic.
+    if (k === "number") {
+      if (n.leadingZero) return { skip: end };
+      if (b.high === undefined && n.integer && Math.abs(b.value) < 10 && !n.multiplied) return { skip: end };
+      // Version numbers: 2.0, Claude 3.5, Windows 11.
+      if (!n.integer && !n.multiplied && /\.0+$/.test(text.slice(core.start, core.end))) return { skip: end };
+      if (!n.multiplied && b.high === undefined) {
+        let j = core.start - 1;
+        if (isSpaceAt(text, j)) {
+          let s = j - 1;
+          while (s >= 0 && isLetterAt(text, s)) s--;
+          const w = text.slice(s + 1, j);
+          if (w && /[A-Z]/.test(w) && !VERSION_EXEMPT.has(w.toLowerCase()) && !MONTHS[w.toLowerCase()]) return { skip: end };
+        }
+      }
+    }
+  }
+
+  // Noun-less "over" from 多/余 becomes the qualifier.
+  if (qualifierAfterOver) b.qualifier = "over";
+
+  b.end = end;
+  return finish(text, b, minStart, { dateParts, durationTail: tail?.kind === "duration" || b.kind === "duration" });
+}
+
+/** A counted-noun word starting exactly at `pos`. */
+function nounAt(text: string, pos: number): string | undefined {
+  NOUN_RE.lastIndex = 0;
+  const slice = text.slice(pos, pos + 24);
+  const m = NOUN_RE.exec(slice);
+  if (m && m.index === 0) return m[0];
+  return undefined;
+}
+
+function skipNumeralRun(text: string, pos: number): number {
+  let k = pos;
+  while (k < text.length && (chineseCategory(text[k]) || isDigitAt(text, k))) k++;
+  return k;
+}
+
+interface FinishOptions {
+  dateParts?: [number, number, number];
+  fraction?: boolean;
+  durationTail?: boolean;
+}
+
+/** Qualifiers around the figure, then the display. */
+function finish(text: string, b: Build, minStart: number, opts: FinishOptions = {}): Parsed {
+  // Qualifier after: 左右, 以上, or more.
+  {
+    let p = b.end;
+    const sp = isSpaceAt(text, p);
+    if (sp) p++;
+    const m = QUAL_AFTER.match(text, p);
+    if (m && (!QUAL_AFTER_DURATION_ONLY.has(m.word) || b.kind === "duration") && b.kind !== "date") {
+      const latin = /^[A-Za-z]/.test(m.word);
+      if ((!latin || sp || m.word.startsWith("-")) && !(m.word.startsWith("-") && sp)) {
+        if (!(b.kind === "year" && m.value !== "about")) {
+          b.qualifier = b.qualifier ?? m.value;
+          b.end = m.end;
+        }
+      }
+    }
+  }
+  // Currency prefix before the start (for figures whose start was not the numeral: ranges, idioms).
+  if (b.kind !== "date" && b.kind !== "year") {
+    const cur = currencyBefore(text, b.start, minStart);
+    if (cur) {
+      if (!b.currency) {
+        b.currency = cur.code;
+        b.kind = "currency";
+      }
+      b.start = cur.start;
+    }
+    const q = qualifierBefore(text, b.start, minStart);
+    if (q) {
+      b.qualifier = q.q;
+      if (q.adjacent) b.start = q.start;
+    }
+  }
+  const figure: Figure = {
+    start: b.start,
+    end: b.end,
+    text: text.slice(b.start, b.end),
+    kind: b.kind,
+    value: b.value,
+    display: display(b, opts),
+    chineseNumerals: b.chinese,
+  };
+  if (b.high !== undefined) figure.high = b.high;
+  if (b.approximate) figure.approximate = true;
+  if (b.qualifier) figure.qualifier = b.qualifier;
+  if (b.currency) figure.currency = b.currency;
+  if (b.classifier) figure.classifier = b.classifier;
+  return { figure, skip: b.end };
+}
+
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? "th" : n % 10 === 1 ? "st" : n % 10 === 2 ? "nd" : n % 10 === 3 ? "rd" : "th";
+  return `${n}${s}`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+function display(b: Build, opts: FinishOptions): string {
+  const approx = b.approximate ? "≈" : "";
+  const range = (f: (v: number) => string, sepSuffix = ""): string =>
+    b.high !== undefined ? `${f(b.value)}–${f(b.high)}${sepSuffix}` : `${f(b.value)}${sepSuffix}`;
+  switch (b.kind) {
+    case "currency": {
+      const sym = CURRENCY_DISPLAY[b.currency ?? ""] ?? `${b.currency} `;
+      return `${approx}${sym}${range((v) => formatNumber(v, 2))}`;
+    }
+    case "percent":
+      if (b.pp) return `${approx}${range((v) => formatNumber(v, 2))} pp`;
+      return `${approx}${range((v) => formatNumber(v, opts.fraction ? 1 : 2))}%`;
+    case "multiple":
+      return `${approx}${range((v) => formatNumber(v, 2))}×`;
+    case "duration": {
+      const names = DURATION_DISPLAY[b.unit ?? "year"] ?? [b.unit ?? "", b.unit ?? ""];
+      const plural = b.high !== undefined || b.value !== 1;
+      return `${approx}${range((v) => formatNumber(v, 2))} ${plural ? names[1] : names[0]}`;
+    }
+    case "year":
+      if (b.decade) return `${b.value}s`;
+      if (b.value < 0 && b.high === undefined) return `${-b.value} BC`;
+      return range((v) => String(v));
+    case "date": {
+      if (b.century) return `${ordinal(b.value)} century`;
+      const [y, m, d] = opts.dateParts ?? [Math.floor(b.value / 10000), Math.floor(b.value / 100) % 100, b.value % 100];
+      if (y && m && d) return `${y}-${pad2(m)}-${pad2(d)}`;
+      if (y && m) return `${y}-${pad2(m)}`;
+      if (m && d) return `${MONTH_DISPLAY[m - 1]} ${d}`;
+      if (m) return MONTH_DISPLAY[m - 1];
+      if (d) return `day ${d}`;
+      return String(b.value);
+    }
+    default:
+      return `${approx}${range((v) => formatNumber(v, 4))}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counted nouns
+
+function clauseBounds(text: string, from: number, dir: 1 | -1, limit: number): number {
+  let k = from;
+  if (dir === 1) {
+    const max = Math.min(text.length, from + limit);
+    while (k < max) {
+      const c = text[k];
+      if (CLAUSE_STOPS.has(c)) break;
+      if (c === "." && (k + 1 >= text.length || isSpaceAt(text, k + 1) || text[k + 1] === "\n")) break;
+      k++;
+    }
+    return k;
+  }
+  const min = Math.max(0, from - limit);
+  while (k > min) {
+    const c = text[k - 1];
+    if (CLAUSE_STOPS.has(c) || c === "。" || (c === "." && isSpaceAt(text, k))) break;
+    k--;
+  }
+  return k;
+}
+
+const CONNECTOR_CHARS = new Set<string>([...data.qualifierLinks, ...data.connectorChars]);
+
+/** Text made only of qualifiers and linking characters (超过, 约有, 共, 达到). */
+function isConnector(s: string): boolean {
+  let k = 0;
+  while (k < s.length) {
+    if (isSpaceAt(s, k) || CONNECTOR_CHARS.has(s[k])) {
+      k++;
+      continue;
+    }
+    const m = QUAL_BEFORE.match(s, k);
+    if (!m) return false;
+    k = m.end;
+  }
+  return true;
+}
+
+function attachNouns(text: string, figures: Figure[]): void {
+  for (let i = 0; i < figures.length; i++) {
+    const f = figures[i];
+    if (f.kind === "year" || f.kind === "date" || f.kind === "duration" || f.kind === "multiple") continue;
+    const nextStart = i + 1 < figures.length ? figures[i + 1].start : text.length;
+    const stop = Math.min(clauseBounds(text, f.end, 1, NOUN_WINDOW), nextStart);
+    const window = text.slice(f.end, stop);
+    const money = f.kind === "currency";
+    let noun: string | undefined;
+    NOUN_RE.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = NOUN_RE.exec(window))) {
+      const cls = nounClassOf(m[0]);
+      if (cls && (f.kind === "percent" || cls.money === money)) {
+        noun = m[0];
+        break;
+      }
+    }
+    if (!noun && (f.kind === "count" || f.kind === "number")) {
+      // A chip model number as the noun: 1 万块 H100.
+      CHIP_TOKEN_RE.lastIndex = 0;
+      const c = CHIP_TOKEN_RE.exec(window);
+      if (c && f.classifier) noun = c[0];
+    }
+    if (!noun && (money || f.kind === "count" || f.kind === "number")) {
+      // Look back within the clause: 员工人数不足100, 成本为 600 万美元.
+      const prevEnd = i > 0 ? figures[i - 1].end : 0;
+      const from = Math.max(prevEnd, clauseBounds(text, f.start, -1, NOUN_LOOKBACK));
+      const back = text.slice(from, f.start);
+      NOUN_RE.lastIndex = 0;
+      while ((m = NOUN_RE.exec(back))) {
+        const cls = nounClassOf(m[0]);
+        if (!cls || cls.money !== money) continue;
+        // A counted noun before a count must be followed by a count word (员工人数不足100) or only by
+        // qualifiers and linking words (员工超过 2 万名).
+        const after = m.index + m[0].length;
+        if (!money && !COUNT_WORDS.some((w) => back.startsWith(w, after) || back.startsWith(" " + w, after)) && !isConnector(back.slice(after)))
+          continue;
+        noun = m[0];
+      }
+    }
+    if (noun) {
+      f.noun = noun;
+      if (f.kind === "number") f.kind = "count";
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+/** All figures of `text` in document order, with exact UTF-16 ranges. */
+export function findFigures(text: string): Figure[] {
+  const out: Figure[] = [];
+  const re = new RegExp(CANDIDATE.source, CANDIDATE.flags);
+  let minStart = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (m[1] !== undefined) continue; // URL or e-mail: skipped whole
+    const pos = m.index;
+    if (pos < minStart) {
+      re.lastIndex = minStart;
+      continue;
+    }
+    const r = parseAt(text, pos, minStart);
+    if (r.figure && r.figure.start >= minStart && r.figure.end > r.figure.start) {
+      out.push(r.figure);
+      minStart = r.figure.end;
+      re.lastIndex = r.figure.end;
+    } else {
+      re.lastIndex = Math.max(r.skip, pos + 1);
+    }
+  }
+  attachNouns(text, out);
+  return out;
+}
+
+/** The quantity kind of a figure's key: gpu-count, cost-usd, share, duration… */
+export function quantityKind(f: Figure): string {
+  const cls = nounClassOf(f.noun);
+  if (f.kind === "currency") {
+    const ccy = (f.currency ?? "xxx").toLowerCase();
+    return cls && cls.money ? `${cls.quantity}-${ccy}` : `cost-${ccy}`;
+  }
+  if (f.kind === "percent") return "share";
+  if ((f.kind === "count" || f.kind === "number") && cls && !cls.money && !(f.classifier && VARIETY.has(f.classifier))) return cls.quantity;
+  return f.kind;
+}
+
+function isChipMention(m: Mention, typeOf?: (id: string) => string | undefined): boolean {
+  const t = typeOf?.(m.entityId);
+  if (t) return t === "chip";
+  const s = m.surface.replace(/\s+/g, "");
+  return CHIP_NAME.test(s) || nounClassOf(s)?.name === "gpu";
+}
+
+/**
+ * Set `subject` and `key` of each figure. The subject is the entity mentioned nearest before the figure
+ * in its sentence (else nearest after it in the sentence, else the last one of the previous sentence),
+ * reduced to its root with `parentOf` (DeepSeek-V3 → deepseek). When the figure counts chips, chip
+ * mentions are skipped (they are what is counted, not who has them), as are mentions inside the
+ * figure's noun phrase. Years and dates are never keyed. `typeOf` (optional) gives entity types;
+ * without it chips are recognized by their surface (H100, 910B, 芯片).
+ */
+export function keyFigures(
+  text: string,
+  figures: Figure[],
+  mentions: Mention[],
+  sentences: Span[],
+  parentOf: (id: string) => string | undefined,
+  typeOf?: (id: string) => string | undefined,
+): void {
+  const ms = mentions.slice().sort((a, b) => a.start - b.start || a.end - b.end);
+  const ss = sentences.slice().sort((a, b) => a.start - b.start);
+  const root = (id: string): string => {
+    let cur = id;
+    for (let k = 0; k < 8; k++) {
+      const p = parentOf(cur);
+      if (!p || p === cur) break;
+      cur = p;
+    }
+    return cur;
+  };
+  // Index of the last mention starting before `pos`.
+  const lastBefore = (pos: number): number => {
+    let lo = 0;
+    let hi = ms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ms[mid].start < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  };
+  const sentenceOf = (pos: number): number => {
+    let lo = 0;
+    let hi = ss.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ss[mid].start <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo - 1;
+    return i >= 0 && pos < ss[i].end ? i : -1;
+  };
+  for (const f of figures) {
+    if (f.kind === "year" || f.kind === "date") {
+      delete f.subject;
+      delete f.key;
+      continue;
+    }
+    const quantity = quantityKind(f);
+    const chipCount = quantity === "gpu-count";
+    // The noun phrase after the figure (五萬張走私而來的英偉達 A100…顯示卡): its mentions are not the subject.
+    let nounEnd = f.end;
+    if (f.noun) {
+      const at = text.indexOf(f.noun, f.end);
+      if (at >= 0 && at - f.end <= NOUN_WINDOW) nounEnd = at + f.noun.length;
+    }
+    const eligible = (m: Mention): boolean => {
+      if (m.end > f.start && m.start < f.end) return false;
+      if (chipCount && isChipMention(m, typeOf)) return false;
+      return true;
+    };
+    const si = sentenceOf(f.start);
+    const sStart = si >= 0 ? ss[si].start : 0;
+    const sEnd = si >= 0 ? ss[si].end : text.length;
+    let found: Mention | undefined;
+    for (let k = lastBefore(f.start); k >= 0 && ms[k].start >= sStart; k--) {
+      if (ms[k].end <= f.start && eligible(ms[k])) {
+        found = ms[k];
+        break;
+      }
+    }
+    if (!found) {
+      for (let k = lastBefore(f.end) + 1; k < ms.length && ms[k].start < sEnd; k++) {
+        const m = ms[k];
+        if (m.start < nounEnd || m.end > sEnd) continue;
+        if (eligible(m)) {
+          found = m;
+          break;
+        }
+      }
+    }
+    if (!found && si > 0) {
+      const prev = ss[si - 1];
+      for (let k = lastBefore(prev.end); k >= 0 && ms[k].start >= prev.start; k--) {
+        if (ms[k].end <= prev.end && eligible(ms[k])) {
+          found = ms[k];
+          break;
+        }
+      }
+    }
+    if (found) {
+      f.subject = root(found.entityId);
+      f.key = `${f.subject}/${quantity}`;
+    } else {
+      delete f.subject;
+      delete f.key;
+    }
+  }
+}
