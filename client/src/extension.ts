@@ -31,6 +31,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       else await start(context);
     }),
     vscode.commands.registerCommand("marginalia.showEntity", showEntity),
+    vscode.commands.registerCommand("marginalia.annotateClaim", annotateClaim),
+    vscode.commands.registerCommand("marginalia.addSource", (t: ClaimTarget) => withSourceUrl(t, "marginalia.server.addSource")),
+    vscode.commands.registerCommand("marginalia.clearVerdict", (t: ClaimTarget) => write("marginalia.server.clearVerdict", t)),
+    vscode.commands.registerCommand("marginalia.newEntityFromSelection", newEntity),
+    vscode.commands.registerCommand("marginalia.addAliasFromSelection", addAlias),
+    vscode.commands.registerCommand("marginalia.showReferences", showReferences),
+    // Trust can be granted while the window is open: restart so the server may write.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()),
   );
   await start(context);
 }
@@ -43,12 +51,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
+      { scheme: "file", pattern: "**/marginalia.json" },
       { scheme: "file", language: "plaintext" },
       { scheme: "file", language: "markdown" },
       { scheme: "untitled", language: "plaintext" },
       { scheme: "untitled", language: "markdown" },
     ],
     synchronize: { configurationSection: "marginalia" },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannel: output,
   };
   client = new LanguageClient("marginalia", "Marginalia", serverOptions, clientOptions);
@@ -93,6 +103,77 @@ async function showEntity(): Promise<void> {
   pick.onDidHide(() => pick.dispose());
   pick.show();
   await refresh("");
+}
+
+// ---- writing to marginalia.json: ask the user, then let the server make one format-preserving edit
+
+interface ClaimTarget {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  annotationId?: string;
+  verdict?: string;
+}
+
+async function write(command: string, args: object): Promise<void> {
+  const r = (await vscode.commands.executeCommand(command, args)) as { applied?: boolean; file?: string } | undefined;
+  if (!r?.applied || !r.file) return;
+  // The edit leaves marginalia.json modified in memory; save it so no annotation waits unsaved.
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r.file);
+  if (doc?.isDirty) await doc.save();
+}
+
+function validUrl(v: string): string | undefined {
+  if (!v.trim()) return undefined;
+  try {
+    const u = new URL(v.trim());
+    return u.protocol === "http:" || u.protocol === "https:" ? undefined : "Use an http(s) URL.";
+  } catch {
+    return "Not a URL.";
+  }
+}
+
+async function annotateClaim(t: ClaimTarget): Promise<void> {
+  const note = await vscode.window.showInputBox({ title: `Mark claim as ${t.verdict}`, prompt: "A note for your verdict (optional)", ignoreFocusOut: true });
+  if (note === undefined) return;
+  const source = await vscode.window.showInputBox({ title: `Mark claim as ${t.verdict}`, prompt: "A source URL (optional)", placeHolder: "https://…", ignoreFocusOut: true, validateInput: validUrl });
+  if (source === undefined) return;
+  await write("marginalia.server.annotate", { ...t, note, source: source.trim() || undefined });
+}
+
+async function withSourceUrl(t: ClaimTarget, command: string): Promise<void> {
+  const source = await vscode.window.showInputBox({ title: "Add source", prompt: "Source URL", placeHolder: "https://…", ignoreFocusOut: true, validateInput: (v) => (v.trim() ? validUrl(v) : "A URL is needed.") });
+  if (!source) return;
+  await write(command, { ...t, source: source.trim() });
+}
+
+const ENTITY_TYPES = ["person", "organization", "government", "model", "chip", "product", "policy", "concept", "place", "event", "work"];
+
+async function newEntity(a: { uri: string; text: string }): Promise<void> {
+  const type = await vscode.window.showQuickPick(ENTITY_TYPES, { title: `New entity “${a.text}”`, placeHolder: "Type of entity" });
+  if (!type) return;
+  const name = await vscode.window.showInputBox({ title: `New entity “${a.text}”`, prompt: "Canonical name", value: a.text, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : "A name is needed.") });
+  if (!name) return;
+  await write("marginalia.server.addEntity", { uri: a.uri, text: a.text, name: name.trim(), type });
+}
+
+async function addAlias(a: { uri: string; text: string }): Promise<void> {
+  const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>("vscode.executeWorkspaceSymbolProvider", "")) ?? [];
+  const pick = await vscode.window.showQuickPick(
+    symbols.map((s) => ({ label: s.name, description: s.containerName, symbol: s })),
+    { title: `Add “${a.text}” as alias of…`, placeHolder: "Entity", matchOnDescription: true },
+  );
+  if (!pick) return;
+  await write("marginalia.server.addAlias", { uri: a.uri, text: a.text, at: { uri: pick.symbol.location.uri.toString(), position: pick.symbol.location.range.start } });
+}
+
+async function showReferences(uri: string, position: { line: number; character: number }, locations: Array<{ uri: string; range: ClaimTarget["range"] }>): Promise<void> {
+  const toRange = (r: ClaimTarget["range"]) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+  await vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(uri),
+    new vscode.Position(position.line, position.character),
+    locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), toRange(l.range))),
+  );
 }
 
 export async function deactivate(): Promise<void> {

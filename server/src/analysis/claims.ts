@@ -40,6 +40,8 @@ export type TypeOf = (entityId: string) => string | undefined;
 export const MIN_CONTENT = 6;
 /** Sentences with at most this many content characters are never narrowed. */
 export const NARROW_MIN = 50;
+/** A code fence left open longer than this (code units) is considered closed. */
+const MAX_FENCE = 20_000;
 /** Entity types that can speak. `undefined` (unknown, learned) is allowed too. */
 const SPEAKER_TYPES = new Set(["person", "organization", "government", "place", "work"]);
 
@@ -374,8 +376,8 @@ function detectSpeaker(ctx: Ctx, s: number, e: number, hits: LexHit[], verbLimit
       if (STOP_BACK.has(c)) break;
       if (JU_MARKER.test(text[b]) && !JU_NOT.has(text.charCodeAt(b - 1))) {
         const xs = b + 1;
-        const x = text.slice(xs, h.start).trim();
-        if (!x) break;
+        const x = text.slice(xs, h.start).trim().replace(/的$/, "");
+        if (!x || /^我/.test(x)) break; // 据我所知: "as far as I know", not a source
         const m = mentionBefore(ctx, xs, h.start);
         if (m && canSpeak(ctx, m)) return { speaker: speakerOf(m), verb: h.word, verbPos: h.start };
         if (x.length <= 24) {
@@ -583,6 +585,7 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
   const claimOfSentence: number[] = new Array(sentences.length).fill(-1);
   const consumed = new Set<number>();
   let inFence = false;
+  let fenceStart = 0;
   let turn: Speaker | undefined;
 
   const finish = (claim: Claim): void => {
@@ -604,8 +607,10 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     // Fenced code blocks.
     if (text.startsWith("```", s) || text.startsWith("~~~", s)) {
       inFence = !inFence;
+      fenceStart = s;
       continue;
     }
+    if (inFence && s - fenceStart > MAX_FENCE) inFence = false; // an unclosed fence does not swallow the document
     if (inFence) continue;
 
     let lineStart = s;

@@ -254,15 +254,63 @@ export function nounClassOf(noun: string | undefined): NounClass | undefined {
   return undefined;
 }
 
-// Candidate starts: URLs (skipped whole), Arabic/full-width digits, Chinese numeral characters,
-// signs that may open a percentage, English number words.
+// Candidate starts: Arabic/full-width digits, Chinese numeral characters, English number words; URLs
+// are skipped whole. A lookup table over UTF-16 code units keeps the scan a tight loop.
 const ZH_NUMERAL_CHARS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億几幾数數半";
-const CANDIDATE = new RegExp(
-  `(https?:\\/\\/[\\x21-\\x7e]+|www\\.[\\x21-\\x7e]+|[\\w.+-]+@[\\w-]+\\.[\\w.]+)|[0-9０-９${ZH_NUMERAL_CHARS}]|\\b(?:${ENGLISH_NUMBER_STARTS.sort(
-    (a, b) => b.length - a.length,
-  ).join("|")})\\b`,
-  "gi",
-);
+const C_NUM = 1;
+const C_LATIN = 2;
+const CAND = new Uint8Array(65536);
+for (let c = 48; c <= 57; c++) CAND[c] = C_NUM;
+for (let c = 0xff10; c <= 0xff19; c++) CAND[c] = C_NUM;
+for (const ch of ZH_NUMERAL_CHARS) CAND[ch.charCodeAt(0)] = C_NUM;
+const EN_STARTS = new Set<string>(ENGLISH_NUMBER_STARTS.map((w) => w.toLowerCase()));
+let EN_MIN = 99;
+let EN_MAX = 0;
+for (const w of EN_STARTS) {
+  CAND[w.charCodeAt(0)] = C_LATIN;
+  CAND[w.toUpperCase().charCodeAt(0)] = C_LATIN;
+  EN_MIN = Math.min(EN_MIN, w.length);
+  EN_MAX = Math.max(EN_MAX, w.length);
+}
+for (const ch of "hHwW") if (!CAND[ch.charCodeAt(0)]) CAND[ch.charCodeAt(0)] = C_LATIN;
+
+/** Position of the next candidate at or after `from` (text.length when none). */
+function nextCandidate(text: string, from: number): number {
+  const len = text.length;
+  for (let i = from; i < len; i++) {
+    const c = text.charCodeAt(i);
+    const k = CAND[c];
+    if (k === 0) continue;
+    if (k === C_NUM) return i;
+    // Latin letter: only at a word start.
+    if (i > 0 && isLetterAt(text, i - 1)) continue;
+    let e = i + 1;
+    while (e < len && isLetterAt(text, e)) e++;
+    const wl = e - i;
+    // URLs: skip to the end of the printable ASCII run.
+    if ((c === 104 || c === 72) && (text.startsWith("http://", i) || text.startsWith("https://", i))) {
+      i = urlEnd(text, i) - 1;
+      continue;
+    }
+    if ((c === 119 || c === 87) && text.startsWith("www.", i)) {
+      i = urlEnd(text, i) - 1;
+      continue;
+    }
+    if (wl >= EN_MIN && wl <= EN_MAX && EN_STARTS.has(text.slice(i, e).toLowerCase())) return i;
+    i = e - 1;
+  }
+  return len;
+}
+
+function urlEnd(text: string, i: number): number {
+  let k = i;
+  while (k < text.length) {
+    const c = text.charCodeAt(k);
+    if (c < 0x21 || c > 0x7e) break;
+    k++;
+  }
+  return k;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scanner
@@ -310,6 +358,7 @@ function arabicCore(text: string, pos: number, minStart: number): { core?: Core;
   // Keycap emoji (1️⃣), times (14:33), versions (1.2.3), fractions/paths (24/7).
   const a = text.charCodeAt(end);
   if (a === 0xfe0f || a === 0x20e3) return { skip: end + 1 };
+  if (a === 64 /* @ */) return { skip: skipIdentifier(text, end + 1) };
   if (a === 58 /* : */ && isDigitAt(text, end + 1)) {
     let k = end;
     while (k < text.length && (isDigitAt(text, k) || text[k] === ":" || (text[k] === "." && isDigitAt(text, k + 1)))) k++;
@@ -556,8 +605,7 @@ function bcBefore(text: string, start: number): boolean {
 function isLoneLight(text: string, core: Core): boolean {
   // 一/两/兩/几/幾/半 without unit: kept only with date/duration/percent/multiple units.
   if (!core.n.lone || !core.n.chinese) return false;
-  const c = text[core.start];
-  return c === "一" || c === "两" || c === "兩" || c === "几" || c === "幾" || c === "半" || c === "壹" || c === "贰" || c === "貳";
+  return LIGHT_CHARS.has(text[core.start]);
 }
 
 function notFigureAt(text: string, pos: number): boolean {
@@ -566,6 +614,37 @@ function notFigureAt(text: string, pos: number): boolean {
   for (const e of list) if (text.startsWith(e.word, pos - e.offset)) return true;
   return false;
 }
+
+// Characters that may follow a lone Chinese digit in a figure: the first characters of units, range
+// separators, spaces. Light digits (一, 两, 几, 半) take only date/duration/percent/multiple units.
+const LONE_NEXT = new Set<string>();
+const LIGHT_LONE_NEXT = new Set<string>();
+{
+  const addFirst = (set: Set<string>, w: string) => set.add(w[0]);
+  for (const w of data.classifiers) addFirst(LONE_NEXT, w);
+  for (const [code, c] of Object.entries(data.currencies as Record<string, { suffixes: string[] }>)) {
+    void code;
+    for (const w of c.suffixes) {
+      addFirst(LONE_NEXT, w);
+      if (w.length > 1) addFirst(LIGHT_LONE_NEXT, w);
+    }
+  }
+  const light = [
+    ...Object.keys(data.durations), ...data.dayWords, "年", "月", "日", "世纪", "世紀", ...data.multipleWords,
+    ...data.percentSigns, ...Object.keys(data.percentWords), ...data.tenthsPercent,
+    "个", "個", "到", "至", "或", "-", "–", "~", "～", "〜", "－", " ", "\u3000", "分", "百", "千", "万", "萬", "亿", "億", "十",
+    ...data.digitsForRanges,
+  ];
+  for (const w of light) {
+    addFirst(LIGHT_LONE_NEXT, w);
+    addFirst(LONE_NEXT, w);
+  }
+}
+
+const LIGHT_CHARS = new Set<string>(data.lightDigits);
+/** After 一个/两个: only durations (一个月, 两个小时, 一个半月, 两个多月). */
+const LIGHT_AFTER_GE = new Set<string>(["半", "多", "月"]);
+for (const w of Object.keys(data.durations)) if ((w[0] === "个" || w[0] === "個") && w.length > 1) LIGHT_AFTER_GE.add(w[1]);
 
 const RANGE_SEPS = new WordTable<"dash" | "to" | "or" | "and">();
 for (const w of ["-", "–", "—", "~", "～", "〜", "－"]) RANGE_SEPS.add(w, "dash");
@@ -646,6 +725,17 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
     }
   }
 
+  // Fast path for a single Chinese numeral character followed by nothing that can continue a figure.
+  if (code >= 0x3400) {
+    const nx = text[pos + 1];
+    if (nx === undefined) return { skip: pos + 1 };
+    if (!chineseCategory(nx)) {
+      const light = LIGHT_CHARS.has(ch);
+      if (!(light ? LIGHT_LONE_NEXT : LONE_NEXT).has(nx)) return { skip: pos + 1 };
+      if (light && (nx === "个" || nx === "個") && !LIGHT_AFTER_GE.has(text[pos + 2])) return { skip: pos + 1 };
+    }
+  }
+
   // Percent written first: 百分之四十七, 千分之五.
   if ((ch === "百" || ch === "千") && text.startsWith("分之", pos + 1)) {
     const p = pos + 3;
@@ -704,6 +794,12 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
     if (!core) {
       const n = scanNumeral(text, pos);
       if (!n) return { skip: pos + 1 };
+      // Fast path: a lone digit (一个, 一些, 两国, 半导体) followed by nothing that could be its unit.
+      if (n.lone && !n.unitOnly) {
+        const nx = text[n.end];
+        const light = LIGHT_CHARS.has(ch);
+        if (nx === undefined || !(light ? LIGHT_LONE_NEXT : LONE_NEXT).has(nx)) return { skip: n.end };
+      }
       core = { n, start: pos, end: n.end, arabic: false, negative: false, letterMult: false };
     }
   }
@@ -857,6 +953,9 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
         }
         if (sep.value === "or" && !tail2 && !(yearLikeA && c2.n.intDigits === 4)) good = false;
         if (sep.value === "dash" && !c2.arabic !== !core.arabic) good = false;
+        // Phone numbers and codes (555-1234, 010-12345678): not a range, not a figure.
+        if (sep.value === "dash" && !tail && !tail2 && core.arabic && c2.arabic && n.intDigits <= 3 && c2.n.intDigits >= 4 && !c2.n.grouped)
+          return { skip: c2.end };
         if (tail2 && tail2.kind === "count" && !tail && sep.value === "dash" && core.arabic && n.intDigits >= 4) good = false;
         if (good) {
           value = v1;
@@ -1294,24 +1393,17 @@ function attachNouns(text: string, figures: Figure[]): void {
 /** All figures of `text` in document order, with exact UTF-16 ranges. */
 export function findFigures(text: string): Figure[] {
   const out: Figure[] = [];
-  const re = new RegExp(CANDIDATE.source, CANDIDATE.flags);
   let minStart = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    if (m[1] !== undefined) continue; // URL or e-mail: skipped whole
-    const pos = m.index;
-    if (pos < minStart) {
-      re.lastIndex = minStart;
-      continue;
-    }
+  let pos = nextCandidate(text, 0);
+  while (pos < text.length) {
     const r = parseAt(text, pos, minStart);
+    let next: number;
     if (r.figure && r.figure.start >= minStart && r.figure.end > r.figure.start) {
       out.push(r.figure);
       minStart = r.figure.end;
-      re.lastIndex = r.figure.end;
-    } else {
-      re.lastIndex = Math.max(r.skip, pos + 1);
-    }
+      next = r.figure.end;
+    } else next = Math.max(r.skip, pos + 1);
+    pos = nextCandidate(text, next);
   }
   attachNouns(text, out);
   return out;

@@ -193,7 +193,7 @@ function scanArabic(text: string, pos: number): Numeral {
     v = v + frac / scale;
     n.integer = false;
   }
-  n.value = clean(v);
+  n.value = n.integer ? v : clean(v);
   n.end = i;
   applyMultipliers(text, n);
   return n;

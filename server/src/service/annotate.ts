@@ -32,6 +32,8 @@ export interface EditRequest {
   name?: string;
   type?: EntityType;
   entityId?: string;
+  /** For addAlias from the editor: a mention of the entity (the symbol the user picked). */
+  at?: { uri: string; position: { line: number; character: number } };
 }
 
 export interface WriteAccess {
@@ -88,8 +90,19 @@ export async function runServerCommand(command: string, a: EditRequest, ctx: Wri
       }
       case ServerCommand.addAlias: {
         const alias = (a.text ?? "").trim();
-        if (!alias || !a.entityId) throw new Error("an alias needs a name and an entity");
-        return { label: `Add alias ${alias}`, edits: addAlias(text, a.entityId, alias) };
+        let entityId = a.entityId;
+        if (!entityId && a.at) {
+          const d = ctx.corpus.get(a.at.uri);
+          const m = d && ctx.corpus.mentionAt(d.uri, d.lines.offsetAt(a.at.position));
+          entityId = m ? ctx.corpus.canonical(m.entityId) : undefined;
+        }
+        if (!alias || !entityId) throw new Error("an alias needs a name and an entity");
+        if (entityId.startsWith("learned:")) {
+          const info = ctx.corpus.entity(entityId);
+          const names = info ? [...info.names.en, ...info.names["zh-Hans"], ...info.names["zh-Hant"], ...info.names.other] : [];
+          return { label: `Add alias ${alias}`, edits: addEntity(text, { id: uniqueId(ctx.corpus, folder, info?.name ?? alias), name: info?.name ?? alias, type: (info?.type as EntityType) ?? "concept", aliases: [...new Set([...names, alias])] }) };
+        }
+        return { label: `Add alias ${alias}`, edits: addAlias(text, entityId, alias) };
       }
       default:
         throw new Error(`unknown command ${command}`);
