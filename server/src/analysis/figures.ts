@@ -1433,7 +1433,8 @@ function isChipMention(m: Mention, typeOf?: (id: string) => string | undefined):
  * in its sentence (else nearest after it in the sentence, else the last one of the previous sentence),
  * reduced to its root with `parentOf` (DeepSeek-V3 → deepseek). When the figure counts chips, chip
  * mentions are skipped (they are what is counted, not who has them), as are mentions inside the
- * figure's noun phrase. Years and dates are never keyed. `typeOf` (optional) gives entity types;
+ * figure's noun phrase; a classifier count whose nearest preceding mention is a chip (H100…，大约 1 万块)
+ * counts that chip. Years and dates are never keyed. `typeOf` (optional) gives entity types;
  * without it chips are recognized by their surface (H100, 910B, 芯片).
  */
 export function keyFigures(
@@ -1483,8 +1484,21 @@ export function keyFigures(
       delete f.key;
       continue;
     }
-    const quantity = quantityKind(f);
-    const chipCount = quantity === "gpu-count";
+    let quantity = quantityKind(f);
+    let chipCount = quantity === "gpu-count";
+    // 第一种是 H100…，大约 1 万块: a classifier count right after a chip name counts that chip.
+    if (!chipCount && f.kind === "count" && !f.noun && f.classifier && !VARIETY.has(f.classifier)) {
+      const si0 = sentenceOf(f.start);
+      const s0 = si0 >= 0 ? ss[si0].start : 0;
+      for (let k = lastBefore(f.start); k >= 0 && ms[k].start >= s0; k--) {
+        if (ms[k].end > f.start) continue;
+        if (isChipMention(ms[k], typeOf)) {
+          quantity = "gpu-count";
+          chipCount = true;
+        }
+        break;
+      }
+    }
     // The noun phrase after the figure (五萬張走私而來的英偉達 A100…顯示卡): its mentions are not the subject.
     let nounEnd = f.end;
     if (f.noun) {

@@ -44,11 +44,13 @@ function byCorpusOrder<T extends { uri: string; start: number }>(a: T, b: T): nu
 export function figureOrClaimDefinition(corpus: Corpus, uri: string, offset: number): Location[] | null {
   const f = corpus.figureAt(uri, offset);
   if (f?.key) {
+    // The same value first (5 万块 for 五萬張), then merely compatible ones (几万块); earliest of the best.
+    const same = (r: { figure: typeof f }) => (r.figure.value === f.value && r.figure.high === f.high && !r.figure.approximate ? 0 : 1);
     const others = corpus
       .figuresByKey(f.key)
       .filter((r) => r.uri !== uri && compatible(f, r.figure))
-      .map((r) => ({ uri: r.uri, start: r.figure.start, end: r.figure.end }))
-      .sort(byCorpusOrder);
+      .map((r) => ({ uri: r.uri, start: r.figure.start, end: r.figure.end, rank: same(r) }))
+      .sort((a, b) => a.rank - b.rank || byCorpusOrder(a, b));
     if (others.length) return [locationOf(corpus.get(others[0].uri)!, others[0].start, others[0].end)];
   }
   const c = corpus.claimAt(uri, offset);
