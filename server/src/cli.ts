@@ -4,13 +4,27 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Corpus } from "./corpus/corpus";
-import { discover, readSource } from "./corpus/sources";
+import { decodeSource, discover, readSource } from "./corpus/sources";
+import { addAnnotation, applyEditsToFile, createSelector, makeAnnotation } from "./annotations";
+import { VERDICTS, type Verdict } from "./annotations/types";
 import { documentDiagnostics, type Diagnostic } from "./service/diagnostics";
+import { annotationFileDiagnostics } from "./service/annotate";
+import { ANNOTATION_FILE, WorkspaceAnnotations } from "./corpus/annotations";
 
-const USAGE = `usage: marginalia check [paths…] [--format text|json|sarif] [--fail-on warning|information|none]`;
+const USAGE = `usage: marginalia check [paths…] [--format text|json|sarif] [--fail-on warning|information|none]
+       marginalia annotate <file> --quote TEXT --verdict verified|disputed|false|unverified [--note TEXT] [--source URL] [--root DIR]`;
 const VERSION = "0.1.0";
 
 class UsageError extends Error {}
+
+interface AnnotateOptions {
+  file: string;
+  quote: string;
+  verdict: Verdict;
+  note?: string;
+  source?: string;
+  root: string;
+}
 
 interface Options {
   paths: string[];
@@ -18,10 +32,69 @@ interface Options {
   failOn: "warning" | "information" | "none";
 }
 
-function parseArgs(argv: string[]): Options | "help" | "version" {
+function parseAnnotate(rest: string[]): AnnotateOptions {
+  const o: Partial<AnnotateOptions> = { root: "." };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const key = a.startsWith("--") ? a.slice(2).split("=")[0] : undefined;
+    if (!key) {
+      if (o.file) throw new UsageError(`unexpected argument '${a}'`);
+      o.file = a;
+      continue;
+    }
+    const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : rest[++i];
+    if (v === undefined) throw new UsageError(`--${key} needs a value`);
+    if (key === "quote") o.quote = v;
+    else if (key === "verdict") {
+      if (!VERDICTS.includes(v as Verdict)) throw new UsageError(`--verdict must be one of ${VERDICTS.join(", ")} (got '${v}')`);
+      o.verdict = v as Verdict;
+    } else if (key === "note") o.note = v;
+    else if (key === "source") o.source = v;
+    else if (key === "root") o.root = v;
+    else throw new UsageError(`unknown option '--${key}'`);
+  }
+  if (!o.file) throw new UsageError("annotate needs a file");
+  if (!o.quote) throw new UsageError("annotate needs --quote");
+  if (!o.verdict) throw new UsageError("annotate needs --verdict");
+  return o as AnnotateOptions;
+}
+
+/** Records a verdict in marginalia.json from the command line, written atomically (temp file + rename). */
+function annotate(o: AnnotateOptions): number {
+  const root = path.resolve(o.root);
+  const file = path.resolve(o.file);
+  const rel = path.relative(root, file);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
+    process.stderr.write(`marginalia: ${o.file} is outside the root ${o.root}\n`);
+    return 2;
+  }
+  const read = decodeSource(fs.readFileSync(file));
+  if (!read.ok) {
+    process.stderr.write(`marginalia: ${o.file}: ${read.reason}\n`);
+    return 2;
+  }
+  const at = read.text.indexOf(o.quote);
+  if (at < 0) {
+    process.stderr.write(`marginalia: the quote was not found in ${o.file}\n`);
+    return 2;
+  }
+  const source = rel.split(path.sep).join("/");
+  const annotation = makeAnnotation({ source, selector: createSelector(read.text, at, at + o.quote.length), verdict: o.verdict, note: o.note, sources: o.source ? [o.source] : undefined });
+  try {
+    applyEditsToFile(path.join(root, "marginalia.json"), (text) => addAnnotation(text, annotation));
+  } catch (e) {
+    process.stderr.write(`marginalia: marginalia.json not changed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  process.stdout.write(`${source}: marked “${o.quote.slice(0, 60)}” as ${o.verdict} (${annotation.id})\n`);
+  return 0;
+}
+
+function parseArgs(argv: string[]): Options | "help" | "version" | { annotate: AnnotateOptions } {
   if (argv.includes("--help") || argv.includes("-h")) return "help";
   if (argv.includes("--version")) return "version";
   const [cmd, ...rest] = argv;
+  if (cmd === "annotate") return { annotate: parseAnnotate(rest) };
   if (cmd !== "check") throw new UsageError(cmd ? `unknown command '${cmd}'` : "missing command");
   const o: Options = { paths: [], format: "text", failOn: "warning" };
   for (let i = 0; i < rest.length; i++) {
@@ -56,20 +129,21 @@ async function main(argv: string[]): Promise<number> {
     opts = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`marginalia: ${e.message}\n${USAGE}\n`);
+      process.stderr.write(`marginalia: ${e.message} (see marginalia --help)\n`);
       return 2;
     }
     throw e;
   }
   if (opts === "help") return (process.stdout.write(USAGE + "\n"), 0);
   if (opts === "version") return (process.stdout.write(VERSION + "\n"), 0);
+  if ("annotate" in opts) return annotate(opts.annotate);
 
   const cwd = process.cwd();
   const files: string[] = [];
   for (const p of opts.paths) {
     const abs = path.resolve(cwd, p);
     if (!fs.existsSync(abs)) {
-      process.stderr.write(`marginalia: no such file or directory: ${p}\n${USAGE}\n`);
+      process.stderr.write(`marginalia: no such file or directory: ${p}\n`);
       return 2;
     }
     if (fs.statSync(abs).isDirectory()) files.push(...(await discover(abs)));
@@ -77,6 +151,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const corpus = new Corpus();
   const rel = (file: string) => path.relative(cwd, file).split(path.sep).join("/") || path.basename(file);
+  // The user's marginalia.json in the current directory: entities, verdicts, orphans.
+  const annotations = new WorkspaceAnnotations();
+  const folder = annotations.addFolder(pathToFileURL(cwd).href, fs.existsSync(path.join(cwd, ANNOTATION_FILE)) ? fs.readFileSync(path.join(cwd, ANNOTATION_FILE), "utf8") : "");
+  if (!folder.store.writable) process.stderr.write(`marginalia: ${ANNOTATION_FILE} has errors and is ignored: ${folder.store.problems[0]?.message}\n`);
+  if (folder.store.entities.length) corpus.setUserEntities(annotations.userEntities());
   const uriToFile = new Map<string, string>();
   for (const file of [...new Set(files)].sort()) {
     const r = await readSource(file, 32 * 1024 * 1024);
@@ -90,7 +169,9 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const all: Array<{ file: string; uri: string; d: Diagnostic }> = [];
-  for (const uri of corpus.uris()) for (const d of documentDiagnostics(corpus, uri)) all.push({ file: rel(uriToFile.get(uri)!), uri, d });
+  for (const uri of corpus.uris()) for (const d of documentDiagnostics(corpus, uri, {}, annotations.anchored(corpus.get(uri)!).anchored)) all.push({ file: rel(uriToFile.get(uri)!), uri, d });
+  if (folder.store.annotations.length)
+    for (const d of annotationFileDiagnostics(annotations, folder, corpus)) all.push({ file: ANNOTATION_FILE, uri: folder.fileUri, d: d as unknown as Diagnostic });
 
   if (opts.format === "text") {
     for (const { file, d } of all) process.stdout.write(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${SEVERITY[d.severity]} ${d.code} ${d.message.replace(/\s+/g, " ")}\n`);

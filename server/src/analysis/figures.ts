@@ -726,7 +726,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
   }
 
   // Fast path for a single Chinese numeral character followed by nothing that can continue a figure.
-  if (code >= 0x3400) {
+  if (code >= 0x3400 && code < 0xff00) {
     const nx = text[pos + 1];
     if (nx === undefined) return { skip: pos + 1 };
     if (!chineseCategory(nx)) {
