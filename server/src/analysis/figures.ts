@@ -208,6 +208,9 @@ for (const w of Object.keys(VAGUE_IDIOMS)) {
   list.push({ word: w, offset: k });
 }
 const ADVERB_AFTER = new Set<string>(data.adverbAfterBareUnits);
+const REJECT_AFTER = new WordTable<true>();
+for (const w of data.rejectAfter) REJECT_AFTER.add(w, true);
+const MEASURE = new Set<string>(data.measureClassifiers);
 const TENTHS_FOLLOWERS = new Set<string>(data.tenthsPercentFollowers);
 const MONTHS: Record<string, number> = data.monthNames;
 const MONTH_DISPLAY: string[] = data.monthDisplay;
@@ -896,7 +899,12 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
       if (t && t.kind === "currency") tail = t;
     }
   }
-  // Arabic digits glued to a letter tail that is not a unit were rejected above; Chinese tails may be glued.
+  // Words after a number that make it no quantity: clock times (15 点), bus routes (332 路), floors.
+  if (!tail) {
+    let q = core.end;
+    if (isSpaceAt(text, q)) q++;
+    if (REJECT_AFTER.match(text, q)) return { skip: q };
+  }
 
   // Range: 2026-2027, 10 到 15 年, 一到两年, 80-90%, $5-6 million, 2026或2027年, between 10 and 15.
   let high: number | undefined = n.high;
@@ -953,9 +961,11 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
         }
         if (sep.value === "or" && !tail2 && !(yearLikeA && c2.n.intDigits === 4)) good = false;
         if (sep.value === "dash" && !c2.arabic !== !core.arabic) good = false;
-        // Phone numbers and codes (555-1234, 010-12345678): not a range, not a figure.
-        if (sep.value === "dash" && !tail && !tail2 && core.arabic && c2.arabic && n.intDigits <= 3 && c2.n.intDigits >= 4 && !c2.n.grouped)
-          return { skip: c2.end };
+        // Phone numbers and codes (555-1234, 010-12345678, 400-820-8820): not a range, not a figure.
+        if (sep.value === "dash" && !tail && !tail2 && core.arabic && c2.arabic && !c2.n.grouped) {
+          if ((n.intDigits <= 3 && c2.n.intDigits >= 4) || (text[c2.end] === sep.word && isDigitAt(text, c2.end + 1)) || n.leadingZero)
+            return { skip: skipIdentifier(text, c2.end) };
+        }
         if (tail2 && tail2.kind === "count" && !tail && sep.value === "dash" && core.arabic && n.intDigits >= 4) good = false;
         if (good) {
           value = v1;
@@ -1076,7 +1086,9 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
         break;
       }
       case "day": {
-        // A day alone: only Arabic 1..31 with 日/号 (the 30th); Chinese 三日 is too ambiguous.
+        // A day alone: only Arabic 1..31 with 日 (the 30th); Chinese 三日 is too ambiguous and 27 号 is
+        // as often a house number as a date.
+        if (tail.word !== "日") return { skip: end };
         if (n.chinese || !n.integer || n.multiplied || b.value < 1 || b.value > 31 || b.high !== undefined) {
           if (tail.word === "日" && n.chinese) return { skip: end };
           if (tail.word !== "日") return { skip: end };
@@ -1152,6 +1164,9 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
       if (n.unitOnly && ADVERB_AFTER.has(text[core.end]) && !tail) return { skip: end };
     }
     if (n.positional && k !== "year" && k !== "date") return { skip: end };
+    // Bare Chinese numbers under 100 are names more often than quantities (十九大, 二十国集团, 十几).
+    if (!tail && !cur && b.high === undefined && Math.abs(b.value) < 100 && !nounAt(text, core.end)) return { skip: end };
+    if (!tail && !cur && b.high !== undefined && b.high < 100 && !nounAt(text, core.end)) return { skip: end };
     if (n.unitOnly && (text[core.end] === "不" || text[core.end] === "别" || text[core.end] === "別")) return { skip: end };
   } else {
     // Arabic.
@@ -1343,6 +1358,7 @@ function attachNouns(text: string, figures: Figure[]): void {
   for (let i = 0; i < figures.length; i++) {
     const f = figures[i];
     if (f.kind === "year" || f.kind === "date" || f.kind === "duration" || f.kind === "multiple") continue;
+    if (f.classifier && MEASURE.has(f.classifier)) continue; // 28 纳米芯片: nanometres, not chips
     const nextStart = i + 1 < figures.length ? figures[i + 1].start : text.length;
     const stop = Math.min(clauseBounds(text, f.end, 1, NOUN_WINDOW), nextStart);
     const window = text.slice(f.end, stop);

@@ -296,6 +296,9 @@ function scanChinese(text: string, pos: number): Numeral | undefined {
     if (lastCat === C_POINT || lastCat === C_OVER) continue;
     const n = evalChinese(text, pos, end);
     if (n) {
+      // A numeral cut inside a run of digits (十四五, 十一五 are plan names) is no numeral, except a
+      // vague one followed by its upper end (十几二十).
+      if (end < k && CAT.get(text[end]) === C_DIGIT && !n.approximate) return undefined;
       trailingOver(text, n);
       return n;
     }
@@ -336,7 +339,7 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
         continue;
       }
       if (d === 0) {
-        if (pend >= 0) return NaN;
+        if (pend >= 0 || k === start) return NaN; // 零 opens no numeral but 零 itself and 零点五
         zero = true;
         continue;
       }
