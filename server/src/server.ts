@@ -112,11 +112,17 @@ connection.onInitialized(async () => {
 async function readAnnotationText(f: AnnotationFolder): Promise<string> {
   const open = documents.get(f.fileUri);
   if (open) return open.getText();
-  try {
-    return await fsp.readFile(f.filePath, "utf8");
-  } catch {
-    return ""; // no file yet: an empty annotation set
+  const read = () => fsp.readFile(f.filePath, "utf8").catch(() => ""); // no file yet: an empty annotation set
+  // Another program may be writing the file right now (truncate, then write): read until two
+  // reads agree, so a half-written file is never taken for the user's annotations.
+  let text = await read();
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    const again = await read();
+    if (again === text) break;
+    text = again;
   }
+  return text;
 }
 
 async function loadAnnotationFiles(list: WorkspaceFolder[]): Promise<void> {

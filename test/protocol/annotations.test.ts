@@ -130,7 +130,7 @@ test("an invalid marginalia.json is reported at the error and never overwritten"
   const f = seedFile();
   const uri = client.open(f);
   // Features keep the last good version: the false verdict still shows.
-  assert.ok(diagsOver(uri, CLAIM).some((x) => x.code === "verdict-false"));
+  assert.ok(diagsOver(uri, CLAIM).some((x) => x.code === "verdict-false"), `codes: ${(client.diagnostics.get(uri) ?? []).map((d) => d.code)}`);
   const text = fs.readFileSync(f, "utf8");
   const range = { start: positionOf(text, CLAIM, 0, "start"), end: positionOf(text, CLAIM, 0, "end") };
   const actions: any[] = await client.request("textDocument/codeAction", { textDocument: { uri }, range, context: { diagnostics: [] } });

@@ -25,8 +25,9 @@ export class LspClient {
   /** Answers for server → client requests, by method. */
   onRequest: Record<string, (params: any) => unknown> = {};
 
-  constructor(serverPath = path.resolve("dist/server.js"), args: string[] = ["--stdio"]) {
-    this.proc = spawn(process.execPath, [serverPath, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  /** `options.nodeArgs` go before the server path (e.g. `--require guard.cjs`); `options.env` is added to the environment. */
+  constructor(serverPath = path.resolve("dist/server.js"), args: string[] = ["--stdio"], options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
+    this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...options.env } });
     this.proc.stderr.on("data", (d) => (this.stderr = (this.stderr + d).slice(-8000)));
     this.proc.stdout.on("data", (d: Buffer) => this.onData(d));
     this.proc.on("exit", (code) => {
@@ -93,7 +94,8 @@ export class LspClient {
     this.send({ method, params });
   }
 
-  async initialize(workspace: string, capabilities: object = {}): Promise<any> {
+  /** `extra` is merged into the initialize params (initializationOptions, workspaceFolders…). */
+  async initialize(workspace: string, capabilities: object = {}, extra: object = {}): Promise<any> {
     const uri = pathToFileURL(path.resolve(workspace)).href;
     const r = await this.request(
       "initialize",
@@ -107,6 +109,7 @@ export class LspClient {
           window: { workDoneProgress: true },
           ...capabilities,
         },
+        ...extra,
       },
       60000,
     );

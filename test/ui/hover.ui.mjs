@@ -129,6 +129,10 @@ async function main() {
 
     log(`step 9: screenshot ${path.relative(ROOT, opts.screenshot)}`);
     await sleep(400); // let the card finish rendering (fonts, markdown)
+    // Other hover parts (a diagnostic on the sentence) may come first and push the entity card below the
+    // hover's maximum height: scroll the hover so that the part naming the entity is at its top.
+    const scrolled = await scrollHoverTo(page, hover, expectRe).catch((e) => `not scrolled: ${e.message}`);
+    if (scrolled) log(`  ${scrolled}`);
     fs.mkdirSync(path.dirname(opts.screenshot), { recursive: true });
     await page.screenshot({ path: opts.screenshot });
     if (!(await hover.isVisible())) throw new Error("the hover closed before the screenshot was taken");
@@ -146,6 +150,45 @@ async function main() {
     if (!opts.keep) sb.remove();
     else log(`  kept sandbox ${sb.dir}`);
   }
+}
+
+/**
+ * Scrolls the hover so that its first part matching `re` is at the top. The mouse wheel moves it in fixed
+ * steps of 50px, so take whole steps with the wheel (which keeps Monaco's scrollbar in step) and set the
+ * remainder on the scrolled element.
+ */
+async function scrollHoverTo(page, hover, re) {
+  const GOAL = 4; // px between the card's top and the part's top
+  const offsetOf = () =>
+    hover.evaluate((el, src) => {
+      const re = new RegExp(src, "i");
+      const rows = [...el.querySelectorAll(".hover-row")];
+      const row = rows.find((r) => re.test(r.innerText));
+      if (!row || row === rows[0]) return 0;
+      const scroller = el.querySelector(".monaco-scrollable-element") ?? el;
+      return row.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    }, re.source);
+  let offset = await offsetOf();
+  if (offset <= GOAL) return "";
+  const hb = await hover.boundingBox();
+  if (!hb) return "";
+  await page.mouse.move(hb.x + hb.width - 40, hb.y + hb.height - 10); // onto the card: a sticky hover stays open
+  await sleep(200);
+  for (let i = 0; i < 20 && offset - GOAL >= 50; i++) {
+    await page.mouse.wheel(0, 50);
+    await sleep(150);
+    const next = await offsetOf();
+    if (Math.abs(next - offset) < 1) break; // the end of the scroll range
+    offset = next;
+  }
+  if (offset - GOAL > 1) {
+    offset = await hover.evaluate((el, delta) => {
+      const content = el.querySelector(".monaco-scrollable-element > :first-child");
+      if (content) content.scrollTop += delta;
+      return delta;
+    }, offset - GOAL).then(() => offsetOf());
+  }
+  return `scrolled the hover to the entity card (its top ${Math.round(offset)}px below the card's)`;
 }
 
 /** Screen box of the first rendered occurrence of `text` in the active editor's view lines (or of its longest prefix at a wrapped line's end). */

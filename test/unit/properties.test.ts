@@ -280,7 +280,7 @@ test("hover, definition, references, diagnostics, tokens, hints, symbols, code a
       hover(corpus, "file:///w/doc0.txt", 1e9);
       hover(corpus, "file:///w/doc0.txt", NaN);
     }),
-    { seed, numRuns: runs(80) },
+    { seed, numRuns: runs(50) },
   );
 });
 

@@ -77,9 +77,9 @@ async function main() {
       const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
       fs.appendFileSync(suiteLog, `[${type}] ${text}\n`);
       // The window's log, which carries the extension host's console: echo the suite's lines, and errors
-      // once the suite has started (before that they are the closed network's: no extension gallery).
+      // once the suite has started, but not the closed network's (no extension gallery).
       if (text.includes("[marginalia suite")) suiteStarted = true;
-      if (text.includes("[marginalia suite") || (suiteStarted && type === "error")) console.log(`    ${text}`);
+      if (text.includes("[marginalia suite") || (suiteStarted && type === "error" && !/ENOTFOUND|ERR_NAME_NOT_RESOLVED/.test(text))) console.log(`    ${text}`);
     });
     page.on("console", (msg) => fs.appendFileSync(suiteLog, `[console.${msg.type()}] ${msg.text()}\n`));
     page.on("pageerror", (e) => fs.appendFileSync(suiteLog, `[pageerror] ${e.stack ?? e}\n`));

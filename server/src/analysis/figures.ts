@@ -37,6 +37,7 @@ import {
   scanEnglishNumber,
   scanNumeral,
   chineseCategory,
+  chineseCategoryAt,
   isUnitChar,
   ENGLISH_NUMBER_STARTS,
 } from "./numbers";
@@ -71,12 +72,14 @@ class WordTable<T> {
   match(text: string, pos: number): { word: string; value: T; end: number } | undefined {
     const c = text[pos];
     if (c === undefined) return undefined;
-    const list = this.byFirst.get(c) ?? this.byFirst.get(c.toLowerCase());
+    const list = this.byFirst.get(c) ?? (isLetterAt(text, pos) ? this.byFirst.get(c.toLowerCase()) : undefined);
     if (!list) return undefined;
+    let win: string | undefined; // lower-cased text at pos, read once for Latin entries
     for (const e of list) {
       const end = pos + e.word.length;
       if (e.latin) {
-        if (text.slice(pos, end).toLowerCase() !== e.lower) continue;
+        if (win === undefined) win = text.slice(pos, pos + list[0].word.length).toLowerCase();
+        if (!win.startsWith(e.lower)) continue;
         if (isLetterAt(text, end) && isLetterAt(text, end - 1)) continue;
       } else if (!text.startsWith(e.word, pos)) continue;
       return { word: text.slice(pos, end), value: e.value, end };
@@ -87,7 +90,7 @@ class WordTable<T> {
   matchBefore(text: string, end: number, minStart = 0): { word: string; value: T; start: number } | undefined {
     const c = text[end - 1];
     if (c === undefined) return undefined;
-    const list = this.byLast.get(c) ?? this.byLast.get(c.toLowerCase());
+    const list = this.byLast.get(c) ?? (isLetterAt(text, end - 1) ? this.byLast.get(c.toLowerCase()) : undefined);
     if (!list) return undefined;
     for (const e of list) {
       const start = end - e.word.length;
@@ -219,7 +222,7 @@ const LETTER_MULT: Record<string, number> = data.letterMultipliers;
 const CURRENCY_LETTER_MULT: Record<string, number> = data.currencyLetterMultipliers;
 const VERSION_EXEMPT = new Set<string>((data as { versionRuleExemptWords?: string[] }).versionRuleExemptWords ?? []);
 const CHIP_NAME = new RegExp(data.chipNamePattern);
-const CLAUSE_STOPS = new Set<string>(data.clauseStops);
+const CLAUSE_STOP_CODES = new Set<number>(data.clauseStops.map((c: string) => c.charCodeAt(0)));
 const NOUN_WINDOW: number = data.nounWindow;
 const NOUN_LOOKBACK: number = data.nounLookBack;
 const COUNT_WORDS: string[] = data.countWords;
@@ -230,22 +233,14 @@ interface NounClass {
   money: boolean;
 }
 const NOUN_CLASS = new Map<string, NounClass>();
-const nounWords: string[] = [];
+const NOUNS = new WordTable<NounClass>();
 for (const [name, c] of Object.entries(data.nouns as Record<string, { quantity: string; money?: boolean; words: string[] }>)) {
   const cls: NounClass = { name, quantity: c.quantity, money: !!c.money };
   for (const w of c.words) {
     NOUN_CLASS.set(w.toLowerCase(), cls);
-    nounWords.push(w);
+    NOUNS.add(w, cls);
   }
 }
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-nounWords.sort((a, b) => b.length - a.length);
-const NOUN_RE = new RegExp(
-  nounWords.map((w) => (/[A-Za-z]/.test(w) ? `(?<![A-Za-z])${escapeRe(w)}(?![A-Za-z])` : escapeRe(w))).join("|"),
-  "gi",
-);
 const CHIP_TOKEN_RE = /(?<![A-Za-z0-9-])[A-Z]{1,3}\d{2,4}[A-Z]{0,2}(?![A-Za-z0-9-])|(?<![A-Za-z0-9-])\d{3,4}[A-Z]{1,2}(?![A-Za-z0-9-])/g;
 
 /** The noun class of a counted noun (GPU → gpu-count), if any. */
@@ -259,7 +254,7 @@ export function nounClassOf(noun: string | undefined): NounClass | undefined {
 
 // Candidate starts: Arabic/full-width digits, Chinese numeral characters, English number words; URLs
 // are skipped whole. A lookup table over UTF-16 code units keeps the scan a tight loop.
-const ZH_NUMERAL_CHARS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億几幾数數半";
+const ZH_NUMERAL_CHARS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億兆几幾数數半";
 const C_NUM = 1;
 const C_LATIN = 2;
 const CAND = new Uint8Array(65536);
@@ -267,6 +262,12 @@ for (let c = 48; c <= 57; c++) CAND[c] = C_NUM;
 for (let c = 0xff10; c <= 0xff19; c++) CAND[c] = C_NUM;
 for (const ch of ZH_NUMERAL_CHARS) CAND[ch.charCodeAt(0)] = C_NUM;
 const EN_STARTS = new Set<string>(ENGLISH_NUMBER_STARTS.map((w) => w.toLowerCase()));
+const EN_HASHES = new Set<number>();
+for (const w of EN_STARTS) {
+  let h = 0;
+  for (let k = 0; k < w.length; k++) h = (Math.imul(h, 31) + (w.charCodeAt(k) | 32)) | 0;
+  EN_HASHES.add(h);
+}
 let EN_MIN = 99;
 let EN_MAX = 0;
 for (const w of EN_STARTS) {
@@ -299,7 +300,12 @@ function nextCandidate(text: string, from: number): number {
       i = urlEnd(text, i) - 1;
       continue;
     }
-    if (wl >= EN_MIN && wl <= EN_MAX && EN_STARTS.has(text.slice(i, e).toLowerCase())) return i;
+    if (wl >= EN_MIN && wl <= EN_MAX) {
+      // Hash the lower-cased word without allocating; confirm on a hit.
+      let h = 0;
+      for (let k = i; k < e; k++) h = (Math.imul(h, 31) + (text.charCodeAt(k) | 32)) | 0;
+      if (EN_HASHES.has(h) && EN_STARTS.has(text.slice(i, e).toLowerCase())) return i;
+    }
     i = e - 1;
   }
   return len;
@@ -401,6 +407,10 @@ interface Build {
   variety?: boolean;
 }
 
+function makeTail(v: TailInfo, word: string, start: number, end: number): Tail {
+  return { kind: v.kind, currency: v.currency, unit: v.unit, word, start, end };
+}
+
 /** Read the unit after a numeral ending at `p` (optionally after one space). */
 function readTail(text: string, p: number, english: boolean): Tail | undefined {
   let q = p;
@@ -416,19 +426,19 @@ function readTail(text: string, p: number, english: boolean): Tail | undefined {
   if (c === "-" && q === p && isLetterAt(text, q + 1)) {
     const m = EN_TAILS.match(text, q + 1);
     if (m && (m.value.kind === "duration" || m.value.kind === "multiple")) {
-      return { ...m.value, word: m.word, start: q, end: m.end };
+      return makeTail(m.value, m.word, q, m.end);
     }
     return undefined;
   }
   if (isLetterAt(text, q)) {
     if (q === p && !english) return undefined; // glued letters: identifier (handled by the caller)
     const m = EN_TAILS.match(text, q);
-    if (m) return { ...m.value, word: m.word, start: q, end: m.end };
+    if (m) return makeTail(m.value, m.word, q, m.end);
     return undefined;
   }
   const m = ZH_TAILS.match(text, q);
   if (!m) return undefined;
-  const t: Tail = { ...m.value, word: m.word, start: q, end: m.end };
+  const t: Tail = makeTail(m.value, m.word, q, m.end);
   const next = text[m.end];
   if (t.kind === "count") {
     const bl = CLASSIFIER_BLOCKERS[m.word];
@@ -625,8 +635,7 @@ const LIGHT_LONE_NEXT = new Set<string>();
 {
   const addFirst = (set: Set<string>, w: string) => set.add(w[0]);
   for (const w of data.classifiers) addFirst(LONE_NEXT, w);
-  for (const [code, c] of Object.entries(data.currencies as Record<string, { suffixes: string[] }>)) {
-    void code;
+  for (const c of Object.values(data.currencies as Record<string, { suffixes: string[] }>)) {
     for (const w of c.suffixes) {
       addFirst(LONE_NEXT, w);
       if (w.length > 1) addFirst(LIGHT_LONE_NEXT, w);
@@ -660,11 +669,8 @@ function rangeCore(text: string, pos: number): Core | undefined {
   if (isDigitAt(text, pos)) {
     const n = scanNumeral(text, pos);
     if (!n) return undefined;
-    if (isLetterAt(text, n.end) && !/^(?:million|billion|thousand|trillion|percent|per|years?|months?|days?|weeks?|times)/i.test(text.slice(n.end, n.end + 9)))
-      if (!(n.end === pos + 0)) {
-        const l = text[n.end];
-        if (l !== "x" && l !== "X" && l !== "k" && l !== "K" && l !== "m" && l !== "M" && l !== "b" && l !== "B") return undefined;
-      }
+    // Glued letters other than multipliers (5M, 10k, 3x) make an identifier (A100-H100 is no range).
+    if (isLetterAt(text, n.end) && !/^[xXkKmMbBT](?![A-Za-z])|^(?:bn|mn|tn)(?![A-Za-z])/.test(text.slice(n.end, n.end + 3))) return undefined;
     return { n, start: pos, end: n.end, arabic: true, negative: false, letterMult: false };
   }
   if (isLetterAt(text, pos)) {
@@ -711,7 +717,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
   // Phrases that only look like numerals: 十分, 百度, 万一, 三星…
   if (!isDigitAt(text, pos) && !isLetterAt(text, pos) && notFigureAt(text, pos)) {
     let k = pos + 1;
-    while (k < text.length && chineseCategory(text[k])) k++;
+    while (k < text.length && chineseCategoryAt(text, k)) k++;
     return { skip: k };
   }
 
@@ -790,7 +796,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
     core = r.core;
   } else {
     // 上百, 上千万: "reaching" a bare unit.
-    if (isUnitChar(ch) && text[pos - 1] === "上" && pos - 1 >= minStart && !chineseCategory(text[pos - 2] ?? "")) {
+    if (isUnitChar(ch) && text[pos - 1] === "上" && pos - 1 >= minStart && !chineseCategoryAt(text, pos - 2)) {
       const n = scanNumeral(text, pos - 1);
       if (n) core = { n, start: pos - 1, end: n.end, arabic: false, negative: false, letterMult: false };
     }
@@ -827,7 +833,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
   }
 
   // Juxtaposed vague range: 十几二十年 = 11..20 years.
-  if (!core.arabic && core.n.approximate && chineseCategory(text[core.end] ?? "")) {
+  if (!core.arabic && core.n.approximate && chineseCategoryAt(text, core.end)) {
     const top = core.n.high ?? core.n.value;
     const b2 = scanNumeral(text, core.end);
     if (b2 && !b2.approximate && !b2.lone && b2.value > top && b2.value <= top * 3) {
@@ -1157,7 +1163,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
           // 百万用户, 千万居民
         } else return { skip: core.end };
       }
-      if (lightLone || (rangeLone && isLoneLight(text, { ...core }))) {
+      if (lightLone) {
         const allowed = k === "duration" || k === "percent" || k === "multiple" || k === "date" || (k === "currency" && (tail?.word.length ?? 0) > 1);
         if (!allowed) return { skip: end };
       }
@@ -1173,6 +1179,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
     if (k === "number") {
       if (n.leadingZero) return { skip: end };
       if (b.high === undefined && n.integer && Math.abs(b.value) < 10 && !n.multiplied) return { skip: end };
+      if (b.high !== undefined && Math.abs(b.high) < 10 && !n.multiplied) return { skip: end }; // 1-2 punch
       // Version numbers: 2.0, Claude 3.5, Windows 11.
       if (!n.integer && !n.multiplied && /\.0+$/.test(text.slice(core.start, core.end))) return { skip: end };
       if (!n.multiplied && b.high === undefined) {
@@ -1196,16 +1203,23 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
 
 /** A counted-noun word starting exactly at `pos`. */
 function nounAt(text: string, pos: number): string | undefined {
-  NOUN_RE.lastIndex = 0;
-  const slice = text.slice(pos, pos + 24);
-  const m = NOUN_RE.exec(slice);
-  if (m && m.index === 0) return m[0];
-  return undefined;
+  return NOUNS.match(text, pos)?.word;
+}
+
+/** Counted-noun words in text[from, to), in order; `visit` returns true to stop. */
+function scanNouns(text: string, from: number, to: number, visit: (word: string, start: number, end: number, cls: NounClass) => boolean): void {
+  for (let k = from; k < to; k++) {
+    if (isLetterAt(text, k) && k > 0 && isLetterAt(text, k - 1)) continue; // Latin words match at word starts only
+    const m = NOUNS.match(text, k);
+    if (!m || m.end > to) continue;
+    if (visit(m.word, k, m.end, m.value)) return;
+    k = m.end - 1;
+  }
 }
 
 function skipNumeralRun(text: string, pos: number): number {
   let k = pos;
-  while (k < text.length && (chineseCategory(text[k]) || isDigitAt(text, k))) k++;
+  while (k < text.length && (chineseCategoryAt(text, k) || isDigitAt(text, k))) k++;
   return k;
 }
 
@@ -1321,17 +1335,17 @@ function clauseBounds(text: string, from: number, dir: 1 | -1, limit: number): n
   if (dir === 1) {
     const max = Math.min(text.length, from + limit);
     while (k < max) {
-      const c = text[k];
-      if (CLAUSE_STOPS.has(c)) break;
-      if (c === "." && (k + 1 >= text.length || isSpaceAt(text, k + 1) || text[k + 1] === "\n")) break;
+      const c = text.charCodeAt(k);
+      if (CLAUSE_STOP_CODES.has(c)) break;
+      if (c === 46 /* . */ && (k + 1 >= text.length || isSpaceAt(text, k + 1) || text.charCodeAt(k + 1) === 10)) break;
       k++;
     }
     return k;
   }
   const min = Math.max(0, from - limit);
   while (k > min) {
-    const c = text[k - 1];
-    if (CLAUSE_STOPS.has(c) || c === "。" || (c === "." && isSpaceAt(text, k))) break;
+    const c = text.charCodeAt(k - 1);
+    if (CLAUSE_STOP_CODES.has(c) || (c === 46 && isSpaceAt(text, k))) break;
     k--;
   }
   return k;
@@ -1361,40 +1375,34 @@ function attachNouns(text: string, figures: Figure[]): void {
     if (f.classifier && MEASURE.has(f.classifier)) continue; // 28 纳米芯片: nanometres, not chips
     const nextStart = i + 1 < figures.length ? figures[i + 1].start : text.length;
     const stop = Math.min(clauseBounds(text, f.end, 1, NOUN_WINDOW), nextStart);
-    const window = text.slice(f.end, stop);
     const money = f.kind === "currency";
     let noun: string | undefined;
-    NOUN_RE.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = NOUN_RE.exec(window))) {
-      const cls = nounClassOf(m[0]);
-      if (cls && (f.kind === "percent" || cls.money === money)) {
-        noun = m[0];
-        break;
+    scanNouns(text, f.end, stop, (word, _s, _e, cls) => {
+      if (f.kind === "percent" || cls.money === money) {
+        noun = word;
+        return true;
       }
-    }
-    if (!noun && (f.kind === "count" || f.kind === "number")) {
+      return false;
+    });
+    if (!noun && (f.kind === "count" || f.kind === "number") && f.classifier) {
       // A chip model number as the noun: 1 万块 H100.
       CHIP_TOKEN_RE.lastIndex = 0;
-      const c = CHIP_TOKEN_RE.exec(window);
-      if (c && f.classifier) noun = c[0];
+      const c = CHIP_TOKEN_RE.exec(text.slice(f.end, stop));
+      if (c) noun = c[0];
     }
     if (!noun && (money || f.kind === "count" || f.kind === "number")) {
       // Look back within the clause: 员工人数不足100, 成本为 600 万美元.
       const prevEnd = i > 0 ? figures[i - 1].end : 0;
       const from = Math.max(prevEnd, clauseBounds(text, f.start, -1, NOUN_LOOKBACK));
-      const back = text.slice(from, f.start);
-      NOUN_RE.lastIndex = 0;
-      while ((m = NOUN_RE.exec(back))) {
-        const cls = nounClassOf(m[0]);
-        if (!cls || cls.money !== money) continue;
+      scanNouns(text, from, f.start, (word, _s, end, cls) => {
+        if (cls.money !== money) return false;
         // A counted noun before a count must be followed by a count word (员工人数不足100) or only by
         // qualifiers and linking words (员工超过 2 万名).
-        const after = m.index + m[0].length;
-        if (!money && !COUNT_WORDS.some((w) => back.startsWith(w, after) || back.startsWith(" " + w, after)) && !isConnector(back.slice(after)))
-          continue;
-        noun = m[0];
-      }
+        const between = text.slice(end, f.start);
+        if (!money && !COUNT_WORDS.some((w) => between.startsWith(w) || between.startsWith(" " + w)) && !isConnector(between)) return false;
+        noun = word;
+        return false; // keep the last one
+      });
     }
     if (noun) {
       f.noun = noun;

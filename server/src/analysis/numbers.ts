@@ -59,13 +59,29 @@ const ENGLISH_MULT: Record<string, number> = data.englishMultipliers;
 
 // Character categories of Chinese numerals.
 const C_DIGIT = 1, C_UNIT = 2, C_BIG = 3, C_VAGUE = 4, C_VAGUE_PREFIX = 5, C_POINT = 6, C_OVER = 7;
-const CAT = new Map<string, number>();
-for (const c of Object.keys(DIGIT)) CAT.set(c, C_DIGIT);
-for (const c of Object.keys(UNIT)) CAT.set(c, C_UNIT);
-for (const c of Object.keys(BIG)) CAT.set(c, C_BIG);
-for (const c of data.vagueDigits) CAT.set(c, data.vaguePrefixOnly.includes(c) ? C_VAGUE_PREFIX : C_VAGUE);
-for (const c of data.decimalPoints) CAT.set(c, C_POINT);
-for (const c of data.overSuffixes) CAT.set(c, C_OVER);
+/** Category by UTF-16 code unit (0 = not a Chinese numeral character). */
+const CAT_CODE = new Uint8Array(65536);
+const setCat = (c: string, k: number) => (CAT_CODE[c.charCodeAt(0)] = k);
+for (const c of Object.keys(DIGIT)) setCat(c, C_DIGIT);
+for (const c of Object.keys(UNIT)) setCat(c, C_UNIT);
+for (const c of Object.keys(BIG)) setCat(c, C_BIG);
+for (const c of data.vagueDigits) setCat(c, data.vaguePrefixOnly.includes(c) ? C_VAGUE_PREFIX : C_VAGUE);
+for (const c of data.decimalPoints) setCat(c, C_POINT);
+for (const c of data.overSuffixes) setCat(c, C_OVER);
+/** Category of the character `c` (a one-character string, possibly undefined), undefined when none. */
+const CAT = {
+  get(c: string | undefined): number | undefined {
+    if (c === undefined || c.length === 0) return undefined;
+    return CAT_CODE[c.charCodeAt(0)] || undefined;
+  },
+  has(c: string | undefined): boolean {
+    return c !== undefined && c.length > 0 && CAT_CODE[c.charCodeAt(0)] !== 0;
+  },
+};
+/** Category of the code unit at text[i], 0 when none. */
+function catAt(text: string, i: number): number {
+  return i < text.length ? CAT_CODE[text.charCodeAt(i)] : 0;
+}
 const REACH = new Set<string>(data.reachPrefix);
 const HALF = "半";
 /** Characters after 多/余 that make a word (多数, 多少, 多样), so 多 is not "more than". */
@@ -74,6 +90,10 @@ const OVER_BLOCK = new Set("数數少么麼样樣种種元".split(""));
 /** Category of a character as a Chinese numeral, 0 when it is none. */
 export function chineseCategory(c: string): number {
   return CAT.get(c) ?? 0;
+}
+/** Category of the character at text[i] as a Chinese numeral, 0 when none. */
+export function chineseCategoryAt(text: string, i: number): number {
+  return catAt(text, i);
 }
 export function isChineseNumeralChar(c: string): boolean {
   const k = CAT.get(c);
@@ -99,7 +119,7 @@ export function arabicDigit(code: number): number {
 
 /** Round away binary noise (5.6 * 1e8 → 560000000, 1.15e8 → 115000000). */
 export function clean(v: number): number {
-  return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
+  return Number.isInteger(v) || !Number.isFinite(v) ? v : Number(v.toPrecision(12));
 }
 
 function isSpace(code: number): boolean {
@@ -205,7 +225,7 @@ function applyMultipliers(text: string, n: Numeral): void {
   let j = i;
   if (isSpace(text.charCodeAt(j))) j++;
   let over = false;
-  if (CAT.get(text[j]) === C_OVER && ARABIC_MULT[text[j + 1]] !== undefined && n.integer && n.value >= 10) {
+  if ((catAt(text, j) || undefined) === C_OVER && ARABIC_MULT[text[j + 1]] !== undefined && n.integer && n.value >= 10) {
     over = true;
     j++;
   }
@@ -271,20 +291,20 @@ export function readLatinWord(text: string, pos: number): string {
 function scanChinese(text: string, pos: number): Numeral | undefined {
   const len = text.length;
   let k = pos;
-  const first = CAT.get(text[pos]);
+  const first = (catAt(text, pos) || undefined);
   if (first === undefined || first === C_POINT || first === C_OVER) return undefined;
   if (first === C_VAGUE_PREFIX) {
-    const u = CAT.get(text[pos + 1]);
+    const u = (catAt(text, pos + 1) || undefined);
     if (u !== C_UNIT && u !== C_BIG) return undefined;
   }
   while (k < len) {
-    const cat = CAT.get(text[k]);
+    const cat = (catAt(text, k) || undefined);
     if (cat === undefined) break;
     if (cat === C_VAGUE_PREFIX && k !== pos) break;
     if (cat === C_POINT) {
-      if (CAT.get(text[k - 1]) !== C_DIGIT || CAT.get(text[k + 1]) !== C_DIGIT) break;
+      if ((catAt(text, k - 1) || undefined) !== C_DIGIT || (catAt(text, k + 1) || undefined) !== C_DIGIT) break;
     } else if (cat === C_OVER) {
-      const nx = CAT.get(text[k + 1]);
+      const nx = (catAt(text, k + 1) || undefined);
       if (nx !== C_BIG && nx !== C_UNIT) break;
     }
     k++;
@@ -292,13 +312,13 @@ function scanChinese(text: string, pos: number): Numeral | undefined {
   }
   // Longest valid prefix of the run.
   for (let end = k; end > pos; end--) {
-    const lastCat = CAT.get(text[end - 1]);
+    const lastCat = (catAt(text, end - 1) || undefined);
     if (lastCat === C_POINT || lastCat === C_OVER) continue;
     const n = evalChinese(text, pos, end);
     if (n) {
       // A numeral cut inside a run of digits (十四五, 十一五 are plan names) is no numeral, except a
       // vague one followed by its upper end (十几二十).
-      if (end < k && CAT.get(text[end]) === C_DIGIT && !n.approximate) return undefined;
+      if (end < k && (catAt(text, end) || undefined) === C_DIGIT && !n.approximate) return undefined;
       trailingOver(text, n);
       return n;
     }
@@ -317,9 +337,9 @@ interface EvalState {
 
 /** Value of the Chinese numeral text[start, end) with vague digits at their low or high end; NaN when malformed. */
 function evalRun(text: string, start: number, end: number, hi: boolean, st: EvalState): number {
-  let total = 0; // accumulated 亿 sections
-  let wan = 0; // accumulated 万 section
-  let section = 0; // below 万
+  // Groups already closed by a big unit (亿, 万, 兆), largest first: [unit, value].
+  const groups: number[][] = [];
+  let section = 0; // below the smallest big unit
   let pend = -1; // pending digit
   let pendVague = false;
   let lastUnit = 0;
@@ -346,7 +366,7 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
       if (pend >= 0) {
         if (pendVague) return NaN;
         // Two adjacent digits before a unit: a range (三四十 = 30..40, 两三百 = 200..300).
-        const nx = CAT.get(text[k + 1]);
+        const nx = (catAt(text, k + 1) || undefined);
         if ((d === pend + 1 || (pend === 3 && d === 5)) && (nx === C_UNIT || nx === C_BIG) && !st.ranged) {
           st.ranged = true;
           if (hi) pend = d;
@@ -395,29 +415,18 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
       continue;
     }
     if (cat === C_BIG) {
+      // 一亿五千万, 万亿, 二兆一千六百億: everything smaller than this unit is multiplied by it.
       const b = BIG[c];
       st.hasUnit = true;
       inFrac = false;
-      if (b < 1e8) {
-        let seg = section + (pend > 0 ? pend : 0);
-        if (seg === 0) {
-          if (k === start) seg = 1;
-          else return NaN;
-        }
-        if (wan > 0) return NaN; // 万 twice in one 亿 section
-        wan = seg * b;
-      } else {
-        let seg = wan + section + (pend > 0 ? pend : 0);
-        if (seg === 0) {
-          if (k === start) seg = 1;
-          else if (total > 0) {
-            total *= b; // 亿亿
-            seg = 0;
-          } else return NaN;
-        }
-        total = (total + seg) * b;
-        wan = 0;
+      let seg = section + (pend > 0 ? pend : 0);
+      while (groups.length && groups[groups.length - 1][0] < b) seg += groups.pop()![1];
+      if (groups.length && groups[groups.length - 1][0] === b) return NaN; // 万 twice in one section
+      if (seg === 0) {
+        if (k === start) seg = 1;
+        else return NaN;
       }
+      groups.push([b, seg * b]);
       section = 0;
       pend = -1;
       pendVague = false;
@@ -433,7 +442,9 @@ function evalRun(text: string, start: number, end: number, hi: boolean, st: Eval
     if (lastUnit >= 10 && !zero) pend *= lastUnit / 10;
     section += pend;
   }
-  return total + wan + section;
+  let total = section;
+  for (const g of groups) total += g[1];
+  return total;
 }
 
 function evalChinese(text: string, start: number, end: number): Numeral | undefined {
@@ -444,7 +455,7 @@ function evalChinese(text: string, start: number, end: number): Numeral | undefi
   // Positional runs: digits only (二〇二五, 一九四九) or two adjacent digits (两三, 三五).
   let digitsOnly = true;
   for (let k = start; k < end; k++) {
-    if (CAT.get(text[k]) !== C_DIGIT) {
+    if ((catAt(text, k) || undefined) !== C_DIGIT) {
       digitsOnly = false;
       break;
     }
@@ -481,7 +492,7 @@ function evalChinese(text: string, start: number, end: number): Numeral | undefi
   const lo = evalRun(text, start, end, false, st);
   if (Number.isNaN(lo)) return undefined;
   // 百/千/万/亿 may open a numeral only when units follow (百万, 千万): 万一 is not 11,000.
-  const c0 = CAT.get(text[start]);
+  const c0 = (catAt(text, start) || undefined);
   if ((c0 === C_BIG || (c0 === C_UNIT && UNIT[text[start]] !== 10)) && st.hasDigit) return undefined;
   const st2: EvalState = { vague: false, ranged: false, over: false, hasUnit: false, hasDigit: false, decimal: false };
   const hi = st.vague || st.ranged ? evalRun(text, start, end, true, st2) : lo;
@@ -678,7 +689,15 @@ export function formatNumber(v: number, decimals = 6): string {
   const neg = v < 0;
   const a = Math.abs(v);
   let s: string;
-  if (a >= 1e21) s = a.toExponential(3);
+  if (Number.isInteger(a) && a < 1e21) {
+    const ip = String(a);
+    if (ip.length <= 3) s = ip;
+    else {
+      const head = ip.length % 3 || 3;
+      s = ip.slice(0, head);
+      for (let k = head; k < ip.length; k += 3) s += "," + ip.slice(k, k + 3);
+    }
+  } else if (a >= 1e21) s = a.toExponential(3);
   else {
     const fixed = a.toFixed(decimals);
     let [ip, fp] = fixed.split(".");

@@ -55,6 +55,10 @@ export class Corpus {
   /** learned id (from any name) → ids of the documents that bound it by a gloss, per gloss id */
   private readonly glossAlias = new Map<string, Map<string, Set<string>>>();
   private sortedUris: string[] | undefined;
+  /** learned entity id (or the catalog id a gloss bound) → uri → learned entries */
+  private readonly learnedById = new Map<string, Map<string, LearnedEntity[]>>();
+  /** Defining mentions, computed on demand and forgotten whenever the corpus changes. */
+  private definitions = new Map<string, MentionRef | null>();
 
   constructor(
     builtin: readonly EntityDef[] = builtinCatalog as EntityDef[],
@@ -101,6 +105,8 @@ export class Corpus {
     const doc: CorpusDocument = { uri, label: label ?? uri.slice(uri.lastIndexOf("/") + 1), text, version, lines: new LineIndex(text), analysis: a };
     this.docs.set(uri, doc);
     this.sortedUris = undefined;
+    this.definitions.clear();
+    for (const l of a.learned) push(getOr(this.learnedById, l.id), uri, l);
     for (const m of a.mentions) push(getOr(this.byEntity, m.entityId), uri, m);
     for (const f of a.figures) if (f.key) push(getOr(this.byFigureKey, f.key), uri, f);
     for (const l of a.learned) {
@@ -115,6 +121,8 @@ export class Corpus {
     if (!old) return;
     this.docs.delete(uri);
     this.sortedUris = undefined;
+    this.definitions.clear();
+    for (const l of old.analysis.learned) dropUri(this.learnedById, l.id, uri);
     for (const m of old.analysis.mentions) dropUri(this.byEntity, m.entityId, uri);
     for (const f of old.analysis.figures) if (f.key) dropUri(this.byFigureKey, f.key, uri);
     for (const l of old.analysis.learned) {
@@ -165,7 +173,7 @@ export class Corpus {
     for (const raw of this.idsOf(id))
       for (const [uri, ms] of this.byEntity.get(raw) ?? []) {
         const cur = perUri.get(uri);
-        const first = ms.reduce((a, b) => (b.start < a.start ? b : a));
+        const first = ms[0]; // an analysis lists its mentions in document order
         perUri.set(uri, { count: (cur?.count ?? 0) + ms.length, first: cur && cur.first.start < first.start ? cur.first : first });
       }
     return [...perUri.keys()].sort().map((uri) => ({ uri, ...perUri.get(uri)! }));
@@ -244,16 +252,40 @@ export class Corpus {
 
   /** Learned entries (glosses, candidates) for an id across documents. */
   private learnedFor(id: string): LearnedEntity[] {
-    const ids = new Set(this.idsOf(id));
     const out: LearnedEntity[] = [];
-    for (const uri of this.uris()) for (const l of this.docs.get(uri)!.analysis.learned) if (ids.has(l.id) || (l.via === "gloss" && this.canonical(l.id) === id)) out.push(l);
+    for (const raw of this.idsOf(id)) {
+      const per = this.learnedById.get(raw);
+      if (!per) continue;
+      for (const uri of [...per.keys()].sort()) out.push(...per.get(uri)!);
+    }
     return out;
   }
 
   /** The defining mention: the first gloss, else the first full-name mention, in corpus order. */
   definingMention(entityId: string): MentionRef | undefined {
-    const all = this.mentionsOf(entityId);
-    return all.find((r) => r.mention.gloss) ?? all.find((r) => r.mention.full) ?? all[0];
+    const id = this.canonical(entityId);
+    const cached = this.definitions.get(id);
+    if (cached !== undefined) return cached ?? undefined;
+    // Walk the documents in corpus order without materializing every mention.
+    let firstGloss: MentionRef | undefined;
+    let firstFull: MentionRef | undefined;
+    let first: MentionRef | undefined;
+    const perUri = new Map<string, Mention[]>();
+    for (const raw of this.idsOf(id)) for (const [uri, ms] of this.byEntity.get(raw) ?? []) perUri.set(uri, [...(perUri.get(uri) ?? []), ...ms]);
+    for (const uri of [...perUri.keys()].sort()) {
+      const ms = perUri.get(uri)!;
+      if (ms.length > 1) ms.sort((a, b) => a.start - b.start);
+      first ??= { uri, mention: ms[0] };
+      firstFull ??= ms.find((m) => m.full) && { uri, mention: ms.find((m) => m.full)! };
+      const g = ms.find((m) => m.gloss);
+      if (g) {
+        firstGloss = { uri, mention: g };
+        break;
+      }
+    }
+    const def = firstGloss ?? firstFull ?? first;
+    this.definitions.set(id, def ?? null);
+    return def;
   }
 
   /** Entity search by any of its names (workspace symbols). */

@@ -1,0 +1,121 @@
+// Per-stage cost of the analysis core and of the corpus tables, run in-process on the benchmark
+// corpus (no LSP, one thread): where do the milliseconds per MB go?
+// Bundled on the fly by bench/profile.mjs (esbuild → /tmp) — not part of the product build.
+//
+//   node bench/profile.mjs [--out bench/corpus] [--limit MB]
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { serialize } from "node:v8";
+import type { EntityDef } from "../server/src/analysis/types";
+import { Catalog } from "../server/src/analysis/catalog";
+import { analyzeDocument, guessLanguage } from "../server/src/analysis/analyze";
+import { foldText } from "../server/src/analysis/fold";
+import { recognizeEntities } from "../server/src/analysis/entities";
+import { segmentSentences } from "../server/src/analysis/sentences";
+import { findFigures, keyFigures } from "../server/src/analysis/figures";
+import { findClaims } from "../server/src/analysis/claims";
+import { Corpus } from "../server/src/corpus/corpus";
+import { documentDiagnostics } from "../server/src/service/diagnostics";
+import builtinCatalog from "../server/data/entities.json";
+
+interface Manifest {
+  bytes: number;
+  files: Array<{ path: string; bytes: number; big?: boolean }>;
+}
+
+const args = process.argv.slice(2);
+const opt = (k: string, d: string) => {
+  const i = args.indexOf(k);
+  return i >= 0 ? args[i + 1] : d;
+};
+const dir = path.resolve(opt("--out", "bench/corpus"));
+const limitMB = Number(opt("--limit", "Infinity"));
+const jsonOut = opt("--json", "");
+const MiB = 1048576;
+
+const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as Manifest;
+const catalog = new Catalog(builtinCatalog as EntityDef[], []);
+
+// CPU time (user + system of this process), not wall time: this machine is shared, and CPU time is
+// what the stage itself costs whatever else runs. Wall time is printed for the whole loop.
+const stage: Record<string, number> = {};
+const add = (k: string, ms: number) => (stage[k] = (stage[k] ?? 0) + ms);
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+function time<T>(k: string, fn: () => T): T {
+  const t = cpuMs();
+  const v = fn();
+  add(k, cpuMs() - t);
+  return v;
+}
+
+let bytes = 0;
+let docs = 0;
+const texts: Array<{ uri: string; text: string }> = [];
+const analyses: ReturnType<typeof analyzeDocument>[] = [];
+const perDocMs: Array<{ path: string; bytes: number; ms: number }> = [];
+const t0 = performance.now();
+for (const f of manifest.files) {
+  if (bytes / MiB >= limitMB) break;
+  const text = time("read+decode", () => fs.readFileSync(path.join(dir, f.path), "utf8"));
+  const td = cpuMs();
+  // The same sequence as analyzeDocument, stage by stage.
+  const folded = time("fold (foldText)", () => foldText(text));
+  const { mentions, learned } = time("entities (recognizeEntities)", () => recognizeEntities(text, folded, catalog));
+  const learnedTypes = new Map(learned.map((l) => [l.id, l.type]));
+  const sentences = time("sentences (segmentSentences)", () => segmentSentences(text));
+  const figures = time("figures (findFigures)", () => findFigures(text));
+  time("figure keys (keyFigures)", () => keyFigures(text, figures, mentions, sentences, (id) => catalog.get(id)?.parent));
+  const claims = time("claims (findClaims)", () => findClaims(text, sentences, mentions, figures, (id) => catalog.get(id)?.type ?? learnedTypes.get(id)));
+  const language = time("language (guessLanguage)", () => guessLanguage(text, folded));
+  perDocMs.push({ path: f.path, bytes: f.bytes, ms: cpuMs() - td });
+  const a = { language, mentions, learned, figures, sentences, claims };
+  // What the worker → main thread hop costs: structured clone of the analysis (both ends).
+  time("clone analysis (v8.serialize, one side)", () => serialize(a));
+  analyses.push(a);
+  texts.push({ uri: pathToFileURL(path.join(dir, f.path)).href, text });
+  bytes += f.bytes;
+  docs++;
+}
+const analyzeWall = performance.now() - t0;
+
+// Corpus tables on the main thread.
+const corpus = new Corpus(builtinCatalog as EntityDef[]);
+time("corpus.set (tables + LineIndex)", () => {
+  for (let i = 0; i < texts.length; i++) corpus.set(texts[i].uri, texts[i].text, -1, undefined, analyses[i]);
+});
+// What sendStatus() computes, once (it runs every 1% of progress).
+time("status (one sendStatus computation)", () => {
+  let mentions = 0;
+  for (const d of corpus.documents()) mentions += d.analysis.mentions.length;
+  return [corpus.size, corpus.mentionedEntities().length, mentions, corpus.documents().reduce((s, d) => s + d.analysis.claims.length, 0)];
+});
+// Diagnostics for every document, as published after indexing.
+let diags = 0;
+time("diagnostics (documentDiagnostics × all docs)", () => {
+  for (const t of texts) diags += documentDiagnostics(corpus, t.uri, {}, []).length;
+});
+
+const mb = bytes / MiB;
+const rows = Object.entries(stage).map(([k, ms]) => ({ stage: k, ms: Math.round(ms), msPerMB: +(ms / mb).toFixed(1) }));
+const analysisMs = ["fold (foldText)", "entities (recognizeEntities)", "sentences (segmentSentences)", "figures (findFigures)", "figure keys (keyFigures)", "claims (findClaims)", "language (guessLanguage)"].reduce((s, k) => s + (stage[k] ?? 0), 0);
+perDocMs.sort((a, b) => b.ms / b.bytes - a.ms / a.bytes);
+const big = perDocMs.filter((d) => manifest.files.find((f) => f.path === d.path)?.big);
+const summary = {
+  docs,
+  MB: +mb.toFixed(1),
+  analysisMsTotal: Math.round(analysisMs),
+  analysisMBps: +(mb / (analysisMs / 1000)).toFixed(2),
+  loopWallMs: Math.round(analyzeWall),
+  diagnostics: diags,
+  bigDocs: big.map((d) => ({ path: d.path, MB: +(d.bytes / MiB).toFixed(2), ms: Math.round(d.ms) })),
+  slowestPerByte: perDocMs.slice(0, 5).map((d) => ({ path: d.path, KB: Math.round(d.bytes / 1024), ms: +d.ms.toFixed(1) })),
+};
+console.log(`analysis core, one thread, ${docs} documents, ${mb.toFixed(1)} MB (CPU time)`);
+console.log("| stage | CPU ms | CPU ms/MB |\n|---|---:|---:|");
+for (const r of rows) console.log(`| ${r.stage} | ${r.ms} | ${r.msPerMB} |`);
+console.log(JSON.stringify(summary, null, 1));
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ rows, summary }, null, 1));
