@@ -129,6 +129,22 @@ const CASES: Case[] = [
   { in: "at least 40 percent", fig: "at least 40 percent", want: { kind: "percent", value: 40, qualifier: "at-least" } },
   { in: "costs RMB 200 million", fig: "RMB 200 million", want: { kind: "currency", value: 2e8, currency: "CNY", display: "CN¥200,000,000" } },
   { in: "from 2026-27 onwards", fig: "2026-27", want: { kind: "year", value: 2026, high: 2027, display: "2026–2027" } },
+  { in: "WASHINGTON, March 3 (Reuters) - The department said", fig: "March 3", want: { kind: "date", value: 303, display: "Mar 3" } },
+  { in: "a move that could cost Nvidia as much as $5.5 billion.", fig: "as much as $5.5 billion", want: { kind: "currency", value: 5.5e9, qualifier: "up-to", currency: "USD" } },
+  { in: "Shares fell 6.9% to $108.36 in extended trading", fig: "$108.36", want: { kind: "currency", value: 108.36, currency: "USD", display: "US$108.36" } },
+  { in: "has 671 billion parameters and was trained on 14.8 trillion tokens", fig: "671 billion", want: { kind: "count", value: 6.71e11, noun: "parameters" } },
+  { in: "Analysts estimated that 20% to 25% of revenue came from China", fig: "20% to 25%", want: { kind: "percent", value: 20, high: 25, display: "20–25%" } },
+  { in: "fewer than a dozen staff had left", fig: "fewer than a dozen", want: { kind: "count", value: 12, qualifier: "under", noun: "staff" } },
+  { in: "a 24-hour news cycle", fig: "24-hour", want: { kind: "duration", value: 24, display: "24 hours" } },
+  { in: "城镇新增就业 1200 万人以上。", fig: "1200 万人以上", want: { kind: "count", value: 12000000, qualifier: "over", classifier: "人" } },
+  { in: "中央财政拟安排超长期特别国债 1.3 万亿元", fig: "1.3 万亿元", want: { kind: "currency", value: 1.3e12, currency: "CNY", display: "CN¥1,300,000,000,000" } },
+  { in: "我国 5G 基站总数达 425.1 万个", fig: "425.1 万个", want: { kind: "count", value: 4251000, display: "4,251,000" } },
+  { in: "去年營收新台幣二兆一千六百億元。", fig: "新台幣二兆一千六百億元", want: { kind: "currency", value: 2.16e12, currency: "TWD", display: "NT$2,160,000,000,000", chineseNumerals: true } },
+  { in: "員工逾七萬人", fig: "逾七萬人", want: { kind: "count", value: 70000, qualifier: "over", noun: "員工", chineseNumerals: true } },
+  { in: "十余年来一直从事芯片设计", fig: "十余年", want: { kind: "duration", value: 10, qualifier: "over", display: "10 years" } },
+  { in: "他今年 45 岁", fig: "45 岁", want: { kind: "count", value: 45, classifier: "岁" } },
+  { in: "台积电 28 纳米芯片", fig: "28 纳米", want: { kind: "count", value: 28, classifier: "纳米" } },
+  { in: "会议在 3 月 5 日召开", fig: "3 月 5 日", want: { kind: "date", value: 305, display: "Mar 5" } },
 ];
 
 function figureWithText(text: string, fig: string): Figure | undefined {
@@ -171,7 +187,17 @@ const NONE: string[] = [
   "1. 核心结论 2) 根本结论 (a) 它将所有可能的场景",
   "几乎所有人，数据中心，半导体，一点点，百科全书，千方百计，将近一半的人。",
   "Keycap 1️⃣ and 2️⃣ emoji are not figures 🤗.",
+  "十四五规划，十一五，二十国集团，十九大，零一万物，通义千问，百川。",
+  "北京市海淀区中关村大街 27 号，下午 15 点，332 路公交。",
+  "客服电话 400-820-8820 或 010-12345678。",
+  "S&P 500, Nasdaq 100, Boeing 737, F-35, A320, FY2024, 7-Eleven, 3M, Forbes 400, Route 66, x86, 50/50, 9/11.",
+  "一是加强监管，二是扩大开放，三是深化改革。",
+  "The 2-for-1 stock split, a 1-2 punch and 3-D printing.",
 ];
+
+test("findFigures: units of measure take no counted noun", () => {
+  assert.equal(figureWithText("台积电 28 纳米芯片", "28 纳米")!.noun, undefined);
+});
 
 test("findFigures: things that are not figures", () => {
   for (const t of NONE) assert.deepEqual(findFigures(t).map((f) => f.text), [], t);
@@ -325,4 +351,25 @@ test("quantityKind: noun classes, currencies, percents, kinds", () => {
   assert.equal(quantityKind(figureWithText("15%的份额", "15%")!), "share");
   assert.equal(quantityKind(figureWithText("三种芯片", "三种")!), "count");
   assert.equal(quantityKind(figureWithText("4 倍", "4 倍")!), "multiple");
+});
+
+test("findFigures: random mixed text never throws and keeps ranges exact", () => {
+  const alphabet = [..."0123456789０５,.-–~%％$€¥ 年月日个個块張万萬亿億兆千百十一二两三五九〇零几数多余半上约近超过左右以上倍成分之到至或美元人民币GPU颗名代世纪第周星期ABCxkMmbn的，。；\n🤗😀👩‍💻🇨🇳𠀀"];
+  let seed = 42;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  for (let i = 0; i < 3000; i++) {
+    let s = "";
+    const len = 1 + Math.floor(rnd() * 40);
+    for (let k = 0; k < len; k++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+    checkRanges(s, findFigures(s));
+  }
+});
+
+test("findFigures: linear on pathological input", () => {
+  const inputs = ["一二三四五六七八九十百千万".repeat(4000), "5 ".repeat(20000), "1,2".repeat(10000), "十多多多".repeat(10000), "hundreds of ".repeat(4000)];
+  for (const t of inputs) {
+    const t0 = performance.now();
+    findFigures(t);
+    assert.ok(performance.now() - t0 < 2000, `slow on ${t.slice(0, 12)}…`);
+  }
 });

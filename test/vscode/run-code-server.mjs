@@ -72,14 +72,15 @@ async function main() {
       } catch {}
       resolveExit(code);
     });
-    let suiteStarted = false;
     await page.exposeFunction("codeAutomationLog", (type, args) => {
       const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
       fs.appendFileSync(suiteLog, `[${type}] ${text}\n`);
-      // The window's log, which carries the extension host's console: echo the suite's lines, and errors
-      // once the suite has started, but not the closed network's (no extension gallery).
-      if (text.includes("[marginalia suite")) suiteStarted = true;
-      if (text.includes("[marginalia suite") || (suiteStarted && type === "error" && !/ENOTFOUND|ERR_NAME_NOT_RESOLVED/.test(text))) console.log(`    ${text}`);
+      // The window's log, which carries the extension host's console: echo the suite's lines and errors, but
+      // not the closed network's (no extension gallery).
+      if (text.includes("[marginalia suite")) console.log(`    ${text}`);
+      else if (type === "error" && !/ENOTFOUND|ERR_NAME_NOT_RESOLVED|EAI_AGAIN/.test(text)) {
+        console.log(`    [error] ${text.split("\n").slice(0, 12).join("\n    ")}`);
+      }
     });
     page.on("console", (msg) => fs.appendFileSync(suiteLog, `[console.${msg.type()}] ${msg.text()}\n`));
     page.on("pageerror", (e) => fs.appendFileSync(suiteLog, `[pageerror] ${e.stack ?? e}\n`));

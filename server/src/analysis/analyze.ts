@@ -11,10 +11,11 @@ export function analyzeDocument(text: string, catalog: Catalog): DocumentAnalysi
   const folded = foldText(text);
   const { mentions, learned } = recognizeEntities(text, folded, catalog);
   const learnedTypes = new Map(learned.map((l) => [l.id, l.type]));
+  const typeOf = (id: string) => catalog.get(id)?.type ?? learnedTypes.get(id);
   const sentences = segmentSentences(text);
   const figures = findFigures(text);
-  keyFigures(text, figures, mentions, sentences, (id) => catalog.get(id)?.parent);
-  const claims = findClaims(text, sentences, mentions, figures, (id) => catalog.get(id)?.type ?? learnedTypes.get(id));
+  keyFigures(text, figures, mentions, sentences, (id) => catalog.get(id)?.parent, typeOf);
+  const claims = findClaims(text, sentences, mentions, figures, typeOf);
   return { language: guessLanguage(text, folded), mentions, learned, figures, sentences, claims };
 }
 

@@ -34,7 +34,12 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   const text = folded.text;
   const mentions: Mention[] = [];
   const learned = new Map<string, LearnedEntity>();
-  const taken: Span[] = []; // folded ranges already claimed, sorted by start at the end of each phase
+  // Folded offset → 1 + index of the mention that claims it (0: free). Claimed ranges never overlap, so
+  // checking or releasing a range costs its length rather than the number of mentions (a 20 MB line
+  // has 10⁵ of them: a list scanned per check made recognition quadratic).
+  const owner = new Int32Array(text.length);
+  const folds: Span[] = []; // folded range of each mention
+  const dead: boolean[] = []; // mentions replaced by a gloss
   const firstFull = new Map<string, number>(); // entityId → folded start of its first full mention
   // folded form → entity ids it may refer to, and whether it is a full name of that entity (from a gloss)
   const shortForms = new Map<string, Map<string, boolean>>();
@@ -43,10 +48,23 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   const push = (s: number, e: number, entityId: string, via: Mention["via"], full: boolean, gloss = false) => {
     const r = orig(s, e);
     mentions.push({ start: r.start, end: r.end, entityId, surface: original.slice(r.start, r.end), via, full, ...(gloss ? { gloss } : {}) });
-    taken.push({ start: s, end: e });
+    folds.push({ start: s, end: e });
+    owner.fill(mentions.length, s, e);
     if (full && !firstFull.has(entityId)) firstFull.set(entityId, s);
   };
-  const overlapsTaken = (s: number, e: number) => taken.some((t) => s < t.end && t.start < e);
+  const overlapsTaken = (s: number, e: number) => {
+    for (let i = s; i < e; i++) if (owner[i] !== 0) return true;
+    return false;
+  };
+  /** Drops the mentions that lie entirely inside a folded range. */
+  const release = (s: number, e: number) => {
+    for (let i = s; i < e; i++) {
+      const k = owner[i] - 1;
+      if (k < 0 || dead[k] || folds[k].start < s || folds[k].end > e) continue;
+      dead[k] = true;
+      owner.fill(0, folds[k].start, folds[k].end);
+    }
+  };
 
   // Phase 1: catalog full names, leftmost-longest, with boundary and case rules for Latin names.
   const all = catalog.matcher.findAll(text);
@@ -79,11 +97,7 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
     }
     for (const side of sides) {
       // Replace any catalog mention inside the gloss with the gloss mention covering the whole name.
-      for (let i = mentions.length - 1; i >= 0; i--) {
-        const r = orig(side.start, side.end);
-        if (mentions[i].start >= r.start && mentions[i].end <= r.end) mentions.splice(i, 1);
-      }
-      for (let i = taken.length - 1; i >= 0; i--) if (taken[i].start >= side.start && taken[i].end <= side.end) taken.splice(i, 1);
+      release(side.start, side.end);
       if (overlapsTaken(side.start, side.end)) continue;
       push(side.start, side.end, id, known ? (catalog.userIds.has(id) ? "user" : "catalog") : "gloss", true, true);
     }
@@ -123,8 +137,7 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
     push(c.start, c.end, id, known ? "catalog" : "candidate", true);
   }
 
-  mentions.sort((a, b) => a.start - b.start);
-  return { mentions, learned: [...learned.values()] };
+  return { mentions: mentions.filter((_, i) => !dead[i]).sort((a, b) => a.start - b.start), learned: [...learned.values()] };
 }
 
 function addShort(map: Map<string, Map<string, boolean>>, form: string, id: string, isFull: boolean): void {

@@ -1,11 +1,13 @@
 // Figures (DESIGN.md §3, §4): numbers with their unit, qualifier, normalized display and a key
 // (subject entity + quantity kind) that links figures across documents.
 //
-// findFigures scans the text once: a global regex jumps to the next character that can start a
-// numeral (Arabic or Chinese digit, Chinese unit, English number word) or to a URL (skipped whole);
-// at each candidate a bounded parser reads the numeral, its multiplier, a range partner, the unit
-// after it (classifier, currency, %, 倍, 年/月/日…) and the qualifiers around it. Every look-ahead and
-// look-behind is bounded by a few characters, so the scan is linear in the text.
+// findFigures scans the text once: a tight loop over UTF-16 code units with a lookup table jumps to
+// the next character that can start a numeral (Arabic or Chinese digit, Chinese unit, English number
+// word) and skips URLs whole; at each candidate a bounded parser reads the numeral, its multiplier, a
+// range partner, the unit after it (classifier, currency, %, 倍, 年/月/日…) and the qualifiers around
+// it. Every look-ahead and look-behind is bounded by a few characters, so the scan is linear in the
+// text. All words (units, currencies, qualifiers, counted nouns, exceptions) come from
+// server/data/figures.json.
 //
 // Conservative rules (documented decisions):
 //   - A lone Chinese 一/两/兩/几/幾/半 (no unit character) is a figure only with a date, duration,
@@ -39,6 +41,8 @@ import {
   chineseCategory,
   chineseCategoryAt,
   isUnitChar,
+  isBigUnit,
+  bigUnitValue,
   ENGLISH_NUMBER_STARTS,
 } from "./numbers";
 
@@ -569,7 +573,7 @@ function chineseDateRest(text: string, pos: number, wantMonth: boolean): { month
 }
 
 /** ISO-style numeric dates at a 4-digit year: 2025-02-07, 2025/2/7, 2025.02.07, with an optional time. */
-function isoDate(text: string, n: Numeral, start: number): { value: number; end: number; month: number; day: number } | undefined {
+function isoDate(text: string, n: Numeral): { value: number; end: number; month: number; day: number } | undefined {
   if (n.intDigits !== 4 || !n.integer || n.multiplied || n.grouped) return undefined;
   const sep = text[n.end];
   if (sep !== "-" && sep !== "/" && sep !== ".") return undefined;
@@ -845,7 +849,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
 
   // ISO dates and timestamps: 2025-02-07, 2025-02-07T14:33:55.896318.
   if (core.arabic && !core.negative) {
-    const iso = isoDate(text, n, core.start);
+    const iso = isoDate(text, n);
     if (iso) {
       const b: Build = { start: core.start, end: iso.end, value: iso.value, approximate: false, kind: "date", chinese: false };
       return finish(text, b, minStart, { dateParts: [n.value, iso.month, iso.day] });
@@ -896,8 +900,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
   }
 
   // English vague and scaled numbers may name their unit after "of": billions of dollars.
-  let tailPos = core.end;
-  let tail = readTail(text, tailPos, !core.arabic || core.letterMult || n.multiplied);
+  let tail = readTail(text, core.end, !core.arabic || core.letterMult || n.multiplied);
   if (!tail && n.english && n.multiplied) {
     const of = /^\s+of\s+/.exec(text.slice(core.end, core.end + 6));
     if (of) {
@@ -943,17 +946,16 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
         }
       }
       const c2 = rangeCore(text, q);
-      if (c2 && !(c2.arabic && isoDate(text, c2.n, c2.start))) {
+      if (c2 && !(c2.arabic && isoDate(text, c2.n))) {
         letterMultiplier(text, c2, !!cur);
-        let tail2 = readTail(text, c2.end, !c2.arabic || c2.n.multiplied);
+        const tail2 = readTail(text, c2.end, !c2.arabic || c2.n.multiplied);
         let v1 = value;
         let v2 = c2.n.high ?? c2.n.value;
         // 5到6万 / 1-2 million: the left side takes the right side's multiplier.
         if (c2.n.multiplier > 1 && n.multiplier === 1 && !n.chinese && !c2.n.chinese) v1 = clean(v1 * c2.n.multiplier);
-        else if (c2.n.multiplied && c2.n.chinese && n.lone && !n.multiplied && c2.n.multiplied && c2.n.value >= 10000 && isUnitChar(text[c2.end - 1])) {
-          // 五到六万: left digit times the right side's last big unit.
-          const u = c2.n.value >= 1e8 && text[c2.end - 1].match(/[亿億]/) ? 1e8 : 1e4;
-          v1 = clean(v1 * u);
+        else if (c2.n.chinese && c2.n.multiplied && n.lone && !n.multiplied && c2.n.value >= 10000 && isBigUnit(text[c2.end - 1])) {
+          // 五到六万, 三到五亿: the left digit takes the right side's last big unit.
+          v1 = clean(v1 * bigUnitValue(text[c2.end - 1]));
         }
         // 2026-27: a two-digit right side completes the left year.
         if (yearLikeA && c2.arabic && c2.n.intDigits === 2 && c2.n.integer && v2 < v1) {
@@ -1092,12 +1094,10 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
         break;
       }
       case "day": {
-        // A day alone: only Arabic 1..31 with 日 (the 30th); Chinese 三日 is too ambiguous and 27 号 is
-        // as often a house number as a date.
-        if (tail.word !== "日") return { skip: end };
-        if (n.chinese || !n.integer || n.multiplied || b.value < 1 || b.value > 31 || b.high !== undefined) {
-          if (tail.word === "日" && n.chinese) return { skip: end };
-          if (tail.word !== "日") return { skip: end };
+        // A day alone: only Arabic digits with 日 (30日: the 30th; 45 日: 45 days). Chinese 三日 is too
+        // ambiguous and 27 号 is as often a house number as a date.
+        if (tail.word !== "日" || n.chinese) return { skip: end };
+        if (!n.integer || n.multiplied || b.value < 1 || b.value > 31 || b.high !== undefined) {
           b.kind = "duration";
           b.unit = "day";
           b.classifier = tail.word;
@@ -1144,8 +1144,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
       const strong = k === "duration" || k === "percent" || k === "multiple" || k === "currency";
       if (!strong) {
         // Two companies, three GPUs: a count when a counted noun follows at once.
-        const w = /^\s([A-Za-z][A-Za-z ]{0,20})/.exec(text.slice(end, end + 22));
-        const noun = w ? nounAt(text, end + 1) : undefined;
+        const noun = isSpaceAt(text, end) ? nounAt(text, end + 1) : undefined;
         if (!noun || n.value < 2) return { skip: end };
       }
       if (n.value === 1 && k !== "duration") return { skip: end };
@@ -1153,10 +1152,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
   } else if (n.chinese) {
     if (lone || rangeLone || (n.approximate && !n.multiplied) || n.unitOnly) {
       // Lone digits and bare units need a unit; blockers before lone digits (唯一, 统一, 上一, 周五).
-      if (lone && !n.unitOnly) {
-        let kk = core.start;
-        if (BLOCK_BEFORE.matchBefore(text, kk)) return { skip: end };
-      }
+      if (lone && !n.unitOnly && BLOCK_BEFORE.matchBefore(text, core.start)) return { skip: end };
       const hasUnit = !!tail || !!cur;
       if (!hasUnit) {
         if (n.unitOnly && !lone && nounAt(text, core.end) && !ADVERB_AFTER.has(text[core.end])) {
@@ -1198,7 +1194,7 @@ function parseAt(text: string, pos: number, minStart: number): Parsed {
   if (qualifierAfterOver) b.qualifier = "over";
 
   b.end = end;
-  return finish(text, b, minStart, { dateParts, durationTail: tail?.kind === "duration" || b.kind === "duration" });
+  return finish(text, b, minStart, { dateParts });
 }
 
 /** A counted-noun word starting exactly at `pos`. */
@@ -1226,7 +1222,6 @@ function skipNumeralRun(text: string, pos: number): number {
 interface FinishOptions {
   dateParts?: [number, number, number];
   fraction?: boolean;
-  durationTail?: boolean;
 }
 
 /** Qualifiers around the figure, then the display. */
@@ -1257,8 +1252,11 @@ function finish(text: string, b: Build, minStart: number, opts: FinishOptions = 
       }
       b.start = cur.start;
     }
+  }
+  if (b.kind !== "date") {
+    // Years take only an adjacent "about" (约 2030 年); other figures any qualifier.
     const q = qualifierBefore(text, b.start, minStart);
-    if (q) {
+    if (q && (b.kind !== "year" || (q.q === "about" && q.adjacent))) {
       b.qualifier = q.q;
       if (q.adjacent) b.start = q.start;
     }

@@ -53,10 +53,12 @@ export class LineIndex {
   /** Clamps out-of-range lines and characters the way editors do (to the end of the line or text). */
   offsetAt(p: Position): number {
     if (!p || !Number.isFinite(p.line) || p.line < 0) return 0;
-    if (p.line >= this.starts.length) return this.text.length;
-    const start = this.starts[p.line];
-    const ch = Number.isFinite(p.character) ? Math.max(0, p.character) : 0;
-    return snap(this.text, Math.min(start + ch, this.lineEnd(p.line)));
+    // Positions are integers in the protocol; anything else (1.5, "2") is floored rather than trusted.
+    const line = Math.floor(p.line);
+    if (line >= this.starts.length) return this.text.length;
+    const start = this.starts[line];
+    const ch = Number.isFinite(p.character) ? Math.max(0, Math.floor(p.character)) : 0;
+    return snap(this.text, Math.min(start + ch, this.lineEnd(line)));
   }
 }
 

@@ -105,6 +105,10 @@ export function isChineseDigit(c: string): boolean {
 export function isBigUnit(c: string): boolean {
   return CAT.get(c) === C_BIG;
 }
+/** Value of a big unit character (万 → 1e4, 亿 → 1e8, 兆 → 1e12), 1 for anything else. */
+export function bigUnitValue(c: string): number {
+  return BIG[c] ?? 1;
+}
 export function isUnitChar(c: string): boolean {
   const k = CAT.get(c);
   return k === C_UNIT || k === C_BIG;
