@@ -5,7 +5,7 @@
 //
 //   npm run bench                         (build, generate the corpus if needed, run everything)
 //   node bench/run.mjs [--docs 10000] [--mb 100] [--out bench/corpus] [--positions 1000] [--edits 10]
-//                      [--settle 300] [--index-timeout 900] [--no-cspell] [--json bench/results.json]
+//                      [--settle 180] [--index-timeout 900] [--no-cspell] [--json bench/results.json]
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -32,7 +32,7 @@ const cfg = {
   server: path.resolve(opt("--server", path.join(root, "dist", "server.js"))),
   positions: Number(opt("--positions", 1000)),
   edits: Number(opt("--edits", 10)),
-  settleS: Number(opt("--settle", 300)),
+  settleS: Number(opt("--settle", 180)),
   indexTimeoutS: Number(opt("--index-timeout", 900)),
   editTimeoutS: Number(opt("--edit-timeout", 120)),
   cspell: !flag("--no-cspell"),
@@ -131,7 +131,8 @@ async function settle(run, docs, capS) {
   while (run.diag.uris.size < docs && performance.now() - t < capS * 1000 && run.s.exited === null) await sleep(200);
   const settled = run.diag.uris.size >= docs;
   const after = (settled ? run.diag.last : performance.now()) - (run.t0 + run.indexedMs);
-  return { settled, published: run.diag.uris.size, of: docs, msAfterIndexed: after, ratePerS: run.diag.uris.size / (after / 1000) };
+  const first = run.diag.first ? run.diag.first - (run.t0 + run.indexedMs) : NaN;
+  return { settled, published: run.diag.uris.size, of: docs, msAfterIndexed: after, msToFirst: first, ratePerS: run.diag.uris.size / (after / 1000), peakRssMB: run.s.memory().peakMB };
 }
 
 /** 1,000 deterministic positions: half uniformly random, half on a semantic token (entity/figure/claim). */
@@ -168,6 +169,24 @@ async function pickPositions(s, files, n) {
       }
     }
     out.push({ uri, path: f.path, position: positionAt(t, offset), onToken });
+  }
+  return out;
+}
+
+/** Positions on well-known entity names, found in the text itself (no server round trip). */
+function namePositions(files, n) {
+  const names = ["DeepSeek", "英伟达", "英偉達", "OpenAI", "Nvidia"];
+  const r = rng(4242);
+  const out = [];
+  for (let tries = 0; out.length < n && tries < 1000; tries++) {
+    const f = files[r.int(files.length)];
+    const t = textOf(f.path);
+    for (const name of names) {
+      const i = t.text.indexOf(name);
+      if (i < 0) continue;
+      out.push({ uri: uriOf(f.path), path: f.path, position: positionAt(t, i + 1), onToken: true });
+      break;
+    }
   }
   return out;
 }
@@ -314,7 +333,7 @@ async function main() {
   res.cold = { indexedS: cold.indexedMs / 1000, MBps: MB / (cold.indexedMs / 1000), serverLoggedS: cold.serverLoggedMs / 1000, serverCpuS: cold.cpuS, status: cold.status, peakRssMB: cold.mem.peakMB, rssMB: cold.mem.rssMB };
   log(`waiting up to ${cfg.settleS} s for the diagnostics of all ${docs} documents…`);
   res.diagnosticsAfterIndex = await settle(cold, docs, cfg.settleS);
-  res.cold.peakRssAfterDiagnosticsMB = cold.s.memory().peakMB;
+  res.cold.peakRssAfterSettleMB = res.diagnosticsAfterIndex.peakRssMB;
   log(`diagnostics: ${res.diagnosticsAfterIndex.published}/${docs} published ${(res.diagnosticsAfterIndex.msAfterIndexed / 1000).toFixed(1)} s after indexing`);
 
   // 2. The server the requests are measured on: the cold one when it is idle, else a fresh one
@@ -322,19 +341,22 @@ async function main() {
   let live = cold;
   let warmSettings = null;
   if (!res.diagnosticsAfterIndex.settled) {
-    // A few hovers while the diagnostics are still being published: what a user would see.
-    const some = (await pickPositions(cold.s, manifest.files, 40).catch(() => [])).filter((p) => p.onToken).slice(0, 10);
+    // A few hovers on entity names while the diagnostics are still being published (what a user
+    // would see), found client-side since the server may not answer anything else in time.
+    const deadline = performance.now() + 60000;
     const during = [];
-    const tDuring = performance.now();
-    for (const p of some) {
-      if (performance.now() - tDuring > 60000) break;
-      const r = await cold.s.request("textDocument/hover", { textDocument: { uri: p.uri }, position: p.position }, 60000).catch(() => ({ ms: NaN }));
-      during.push(r.ms);
+    let timedOut = 0;
+    for (const p of namePositions(manifest.files, 10)) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      const r = await cold.s.request("textDocument/hover", { textDocument: { uri: p.uri }, position: p.position }, left).catch(() => ({ ms: NaN }));
+      if (Number.isFinite(r.ms)) during.push(r.ms);
+      else timedOut++;
     }
-    res.hoverDuringDiagnostics = { n: during.length, p50: median(during), max: Math.max(...during) };
+    res.hoverDuringDiagnostics = { answered: during.length, timedOut, waitedS: 60, p50: median(during), max: during.length ? Math.max(...during) : NaN };
     res.notes.push(
       `The diagnostics of all documents were not published within ${cfg.settleS} s of indexing (${res.diagnosticsAfterIndex.published}/${docs}); requests wait behind each publishing slice ` +
-        `(hover p50 ${r1(res.hoverDuringDiagnostics.p50)} ms meanwhile). Hover/definition/references and the edit were measured on a second server with every diagnostic severity "off", ` +
+        `(meanwhile ${during.length} of ${during.length + timedOut} hovers were answered within 60 s). Hover/definition/references and the edit were measured on a second server with every diagnostic severity "off", ` +
         `which skips relatedClaims (the cost that does not scale).`,
     );
     await cold.s.close(1000);
@@ -404,8 +426,13 @@ function finish(res) {
   else if (res.cold) {
     row("Cold index (initialize → indexed)", `${res.cold.indexedS.toFixed(1)} s = ${res.cold.MBps.toFixed(1)} MB/s (server CPU ${res.cold.serverCpuS.toFixed(1)} s)`, "≤ 8 s", ok(res.cold.indexedS <= 8));
     const d = res.diagnosticsAfterIndex;
-    row("Diagnostics of every document published", d.settled ? `${(d.msAfterIndexed / 1000).toFixed(1)} s after indexed` : `${d.published}/${d.of} after ${(d.msAfterIndexed / 1000).toFixed(0)} s (${d.ratePerS.toFixed(1)} docs/s)`);
-    if (res.hoverDuringDiagnostics) row("Hover while diagnostics are published", `p50 ${ms(res.hoverDuringDiagnostics.p50)}, max ${ms(res.hoverDuringDiagnostics.max)} (n=${res.hoverDuringDiagnostics.n})`);
+    row("Diagnostics of every document published", d.settled
+        ? `${(d.msAfterIndexed / 1000).toFixed(1)} s after indexed (first after ${ms(d.msToFirst)})`
+        : `only ${d.published}/${d.of} after ${(d.msAfterIndexed / 1000).toFixed(0)} s${d.published ? ` (first after ${ms(d.msToFirst)})` : ""}`);
+    if (res.hoverDuringDiagnostics) {
+      const h = res.hoverDuringDiagnostics;
+      row("Hover while those diagnostics are being published", h.answered ? `p50 ${ms(h.p50)}, max ${ms(h.max)}; ${h.answered} answered, ${h.timedOut} unanswered after ${h.waitedS} s` : `no answer within ${h.waitedS} s`);
+    }
   }
   if (res.warm) row(`Warm start (second server${res.warm.diagnosticsOff ? ", diagnostics off" : ""})`, res.warm.error ? res.warm.error : `${res.warm.indexedS.toFixed(1)} s (no persisted index: full re-index)`, "≤ 1 s", ok(!res.warm.error && res.warm.indexedS <= 1));
   if (res.hover) {
@@ -423,7 +450,7 @@ function finish(res) {
     row(`Open the ${e.MB.toFixed(1)} MB document → its diagnostics`, e.openMs !== undefined ? ms(e.openMs) : e.error);
     row(`One-character edit in it → new diagnostics (wall p50 / max, n=${e.edits.length})`, e.edits.length ? `${ms(e.p50)} / ${ms(e.max)} (server CPU ≈ ${e.cpuMsMean.toFixed(0)} ms per edit)${e.error ? `; ${e.error}` : ""}` : e.error, "≤ 16 ms", ok(e.edits.length > 0 && e.p50 <= 16));
   }
-  if (res.cold && !res.cold.error) row("Peak RSS after indexing (VmHWM, incl. worker threads)", `${res.cold.peakRssMB.toFixed(0)} MB${res.peakRssEndMB ? ` (end of run: ${res.peakRssEndMB.toFixed(0)} MB)` : ""}`, "≤ 600 MB", ok(res.cold.peakRssMB <= 600));
+  if (res.cold && !res.cold.error) row("Peak RSS after indexing (VmHWM, incl. worker threads)", `${res.cold.peakRssMB.toFixed(0)} MB (${res.diagnosticsAfterIndex.settled ? "after all diagnostics" : `while publishing diagnostics, ${res.diagnosticsAfterIndex.published} done`}: ${res.cold.peakRssAfterSettleMB.toFixed(0)} MB${res.peakRssEndMB ? `; end of run: ${res.peakRssEndMB.toFixed(0)} MB` : ""})`, "≤ 600 MB", ok(res.cold.peakRssMB <= 600));
   if (res.cspell) {
     if (res.cspell.error) row("cspell lint", res.cspell.error);
     else {

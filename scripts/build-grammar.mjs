@@ -22,11 +22,12 @@
 // of the other lists that extend them: 可能 does not fire inside 不可能 (ignored) or 可能的话, and
 // "could" does not fire in "could not" or "could not be verified". Words that hide cues but are not
 // highlighted themselves (ignore, reporting verbs, source nouns) are matched by a last, unnamed rule
-// that only consumes them. Figures follow server/src/analysis/figures.ts more loosely (no English
+// that only consumes them; negations (已证实) and denials get uncoloured meta scopes. Figures follow server/src/analysis/figures.ts more loosely (no English
 // number words, no qualifiers): it is a highlighter, the server stays the authority.
 //
-// Every repetition is bounded and every look-around has a fixed, short length: no rule can
-// backtrack catastrophically on long lines.
+// Repetitions are bounded or cannot overlap (no nested quantifiers over the same characters) and
+// look-arounds are short: no rule backtracks catastrophically on long lines. Each rule starts with a
+// look-ahead on its possible first characters so that Oniguruma can skip to candidate positions.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -49,6 +50,18 @@ export const SCOPES = {
   url: "meta.link.url.marginalia",
 };
 
+/**
+ * Where the injection applies. Markdown code (fenced, indented, inline), math, HTML comments,
+ * embedded blocks (front matter, HTML) and link destinations are left alone. The grammar's own
+ * quotations are excluded too: their content is tokenized by #in-quotation, and letting the
+ * injection run there as well would make vscode-textmate search every rule again over the line
+ * after each quotation (its scanners cache per string, and a capture is a new string).
+ */
+const INJECTION_SELECTOR = [
+  `text.plain -${SCOPES.quotation}`,
+  `text.html.markdown ${["markup.fenced_code", "markup.raw", "markup.inline.raw", "markup.math", "meta.embedded", "comment", "markup.underline.link", SCOPES.quotation].map((s) => "-" + s).join(" ")}`,
+].join(", ");
+
 /** Longest quotation highlighted, in UTF-16 units (single line only). */
 const MAX_QUOTE = 400;
 
@@ -60,7 +73,7 @@ const COMMENT = [
   `rumor and unconfirmed cues: ${SCOPES.rumor} (control keyword purple #c586c0 / #af00db: visible, not an error red as invalid.* would be);`,
   `speculation cues: ${SCOPES.speculation} (keyword blue #569cd6 / #0000ff plus italic, so the two kinds stay apart in themes that give every keyword one colour).`,
   `${SCOPES.negation}, ${SCOPES.disputed} and ${SCOPES.url} are uncoloured meta scopes: they keep a confirmation (已证实, confirmed), a denial or a URL from being read as a cue or a figure, and can be themed through editor.tokenColorCustomizations.`,
-  "The selector leaves markdown code (fenced, indented, inline), math, HTML comments, embedded blocks (front matter, HTML) and link destinations alone.",
+  "The selector leaves markdown code (fenced, indented, inline), math, HTML comments, embedded blocks (front matter, HTML) and link destinations alone; inside its own quotations the grammar's #in-quotation rules apply instead.",
   "No L: prefix: at equal starts markdown's own rules win, so a line that begins with a figure or a quotation still opens a paragraph or a list item.",
 ];
 
@@ -104,11 +117,6 @@ function charRe(c) {
 /** A lexicon word (already space-normalized) as a regex body, without boundaries. */
 const wordRe = (w) => [...w].map(charRe).join("");
 
-/** Word boundaries the server applies to entries that start / end with an ASCII letter or digit. */
-function bounded(w) {
-  return (isWordChar(w[0]) ? WORD_START : "") + wordRe(w) + (isWordChar(w[w.length - 1]) ? WORD_END : "");
-}
-
 /** Alternatives of plain words, longest first, without the group; `wrap` adds per-word look-arounds. */
 function alternatives(words, wrap = (w) => wordRe(w)) {
   return [...new Set(words)].sort(byLengthDesc).map(wrap).join("|");
@@ -144,11 +152,13 @@ function comboRe(slots) {
     for (const w of slot) if (w) firsts.push(w[0]);
     if (!slot.includes("")) break;
   }
+  const optional = slots.map((slot) => slot.includes(""));
   const re = slots
     .map((slot, i) => {
       const words = slot.filter((s) => s !== "");
-      const first = i === 0;
-      const last = i === slots.length - 1;
+      // Word boundaries where the match can start (earlier slots all empty) or end (later ones all empty).
+      const first = optional.slice(0, i).every(Boolean);
+      const last = optional.slice(i + 1).every(Boolean);
       const wrap = (w) => (first && isWordChar(w[0]) ? WORD_START : "") + wordRe(w) + (last && isWordChar(w[w.length - 1]) ? WORD_END : "");
       return alternation(words, wrap) + (words.length < slot.length ? "?" : "");
     })
@@ -237,9 +247,9 @@ function buildCues(lex) {
   const comboSets = []; // { kind, slots, keys }
   for (const [kind, combos] of Object.entries(lex.combos ?? {})) {
     for (const slots of combos) {
-      const keys = expand(slots).map((w) => fold(norm(w)));
-      comboSets.push({ kind, slots, keys });
-      for (const w of expand(slots)) add(w, CODE[kind], true);
+      const words = expand(slots);
+      comboSets.push({ kind, slots, keys: words.map((w) => fold(norm(w))) });
+      for (const w of words) add(w, CODE[kind], true);
     }
   }
   const group = (e) => GROUP_OF[e.code];
@@ -326,6 +336,7 @@ function buildFigures(fig) {
   const OVER = charClass(O);
   const SP = "[ \\u00a0]?";
   const DIGIT = "(?=[0-9])";
+  const DEC = `${charClass(P)}${DIG}{1,4}`;
 
   // Suffix words, each with its blockers (部分 is not 部, 年级 is not 年).
   const blocked = new Map(); // word → blockers
@@ -377,10 +388,9 @@ function buildFigures(fig) {
 
   // Words that look like numerals but are not figures (十分, 百度, 三星, 万一): consumed first,
   // unless a time unit continues them (十分钟 = ten minutes, 十分之一 is a fraction).
-  const unitWords = [...anyWords];
   const notFigures = fig.notFigures.map((nf) => {
     const tails = [];
-    for (const s of unitWords)
+    for (const s of anyWords)
       for (let k = 1; k < s.length; k++)
         if (nf.endsWith(s.slice(0, k)) && [...nf.slice(0, nf.length - k)].every((c) => D.includes(c) || U.includes(c) || B.includes(c))) tails.push(s.slice(k));
     return { key: nf, tails };
@@ -401,7 +411,10 @@ function buildFigures(fig) {
         f("Arabic number with a multiplier or a unit: 600萬美元, 5 万块, 47%, 3000 条, 2025 年, 10k, 5.6 billion yuan, 3 times.", `${DIGIT}${AR_LB}${NUM}(?:${SP}${MULT}${OVER}?(?:${SP}${SUFFIX_AR})?|${OVER}?${SP}${SUFFIX_AR}|${LETTER_K}|${SP}${ENG_MULT}(?:[ \\u00a0]${ENG_CUR})?|[ \\u00a0-]${ENG_UNIT}|[ \\u00a0]${ENG_CUR}|${MULTIPLE_SIGN})`),
         f("Bare Arabic number of at least 10 (or with thousands separators): 2025, 3,000.", `${DIGIT}${AR_LB}(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|[1-9]\\d+(?:\\.\\d+)?)${AR_TRAIL}`),
         f("Vague idioms: 成千上万.", lead(keys(fig.vagueIdioms).map((w) => w[0])) + alternation(keys(fig.vagueIdioms))),
-        f("Chinese numeral with a unit character: 五萬張, 一千万, 十七, 数十亿, 三点五亿.", `(?=${N})${CN_LB}(?=${N}{0,11}${DV})(?=${N}{0,11}${UB})${N}{2,12}(?:${charClass(P)}${DIG}{1,4}${UB}{0,2})?${OVER}?(?:${SUFFIX_CN})?`),
+        f(
+          "Chinese numeral with a digit and a unit character: 五萬張, 一千万, 十七, 数十亿, 三点五亿 (not 五点十分).",
+          `(?=${N})${CN_LB}(?=${N}{0,11}${DV})(?=${N}{0,11}(?:${DEC})?${UB})${N}{1,12}(?:${DEC}${UB}{0,2})?${OVER}?(?:${SUFFIX_CN})?`,
+        ),
         f("Bare unit characters with a unit word: 万字, 百年, 千人.", `(?=${UB})${CN_LB}${UB}{1,4}${OVER}?${SUFFIX_CN}`),
         f("Lone 一/两/几/半 only with a date, duration, percent or multiple: 两年, 一倍, 几个月, 半年.", `(?=${LONE_TIME})${CN_LB}${BLOCK_BEFORE}${LONE_TIME}(?!${N})${OVER}?${SUFFIX_TIME}`),
         f("Other digits with a unit word: 三种, 九人, 二〇二五年.", `(?=${DV})${CN_LB}${BLOCK_BEFORE}${NOT_LONE}${DV}{1,6}${OVER}?${SUFFIX_CN}`),
@@ -453,8 +466,7 @@ export function buildGrammars(root = ROOT) {
     information_for_contributors: COMMENT,
     name: "Marginalia figures, quotations and cues",
     scopeName: "marginalia.injection",
-    injectionSelector:
-      "text.plain, text.html.markdown -markup.fenced_code -markup.raw -markup.inline.raw -markup.math -meta.embedded -comment -markup.underline.link",
+    injectionSelector: INJECTION_SELECTOR,
     patterns: [{ include: "#url" }, { include: "#quotation" }, { include: "#figure" }, { include: "#cue" }],
     repository: {
       url: {

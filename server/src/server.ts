@@ -254,8 +254,9 @@ async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promi
 async function analyzeAndStore(uri: string, text: string, version: number, urgent: boolean): Promise<void> {
   wanted.set(uri, version);
   try {
-    const analysis = await pool.analyze({ text, urgent });
+    const analysis = await pool.analyze({ text, urgent, key: uri });
     if (wanted.get(uri) !== version) return; // a newer version is on its way
+    if (!documents.get(uri) && !folderOf(uri)) return void wanted.delete(uri); // its folder was removed meanwhile
     corpus.set(uri, text, version, labelOf(uri), analysis);
     // This document's diagnostics now; open ones too, since related claims may have changed.
     if (!indexing || documents.get(uri)) schedulePublish([uri, ...documents.keys(), ...annotationFiles()]);
@@ -299,7 +300,8 @@ function publishNow(): void {
         continue;
       }
       const doc = corpus.get(uri);
-      void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored) : [] });
+      // Labelled with the version that was analysed (not the editor's latest, which may still be on its way).
+      void connection.sendDiagnostics({ uri, version: documents.get(uri) && doc && doc.version >= 0 ? doc.version : undefined, diagnostics: doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored) : [] });
     } catch (e) {
       log(`diagnostics for ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -21,16 +21,29 @@ const QUOTE = "string.quoted.double.marginalia";
 const RUMOR = "keyword.control.cue.rumor.marginalia";
 const SPECULATION = "keyword.other.cue.speculation.marginalia";
 
-/** A stand-in for VS Code's markdown grammar: the scopes the injection selector must avoid. */
+/**
+ * A stand-in for VS Code's markdown grammar (extensions/markdown-basics): the same scope names for
+ * paragraphs, code, links and emphasis, so the selector's exclusions are exercised.
+ */
 const MARKDOWN: vsctm.IRawGrammar = JSON.parse(
   JSON.stringify({
     scopeName: "text.html.markdown",
     patterns: [
       { begin: "^(`{3,})(.*)$", end: "^(\\1)\\s*$", name: "markup.fenced_code.block.markdown" },
-      { match: "`[^`]+`", name: "markup.inline.raw.string.markdown" },
-      { match: "(\\[)([^\\]]*)(\\])(\\()([^)]*)(\\))", captures: { 5: { name: "markup.underline.link.markdown" } } },
-      { begin: "^(?=\\S)", end: "$", name: "meta.paragraph.markdown", patterns: [{ match: "\\*\\*[^*]+\\*\\*", name: "markup.bold.markdown" }] },
+      { begin: "^(?=\\S)", end: "$", name: "meta.paragraph.markdown", patterns: [{ include: "#inline" }] },
     ],
+    repository: {
+      inline: {
+        patterns: [
+          { match: "`[^`]+`", name: "markup.inline.raw.string.markdown" },
+          {
+            match: "(\\[)([^\\]]*)(\\])(\\()([^)]*)(\\))",
+            captures: { 2: { name: "string.other.link.title.markdown", patterns: [{ include: "#inline" }] }, 5: { name: "markup.underline.link.markdown" } },
+          },
+          { begin: "\\*\\*", end: "\\*\\*", name: "markup.bold.markdown", patterns: [{ include: "#inline" }] },
+        ],
+      },
+    },
   }),
 );
 
@@ -134,6 +147,7 @@ test("figures: Chinese numerals", () => {
   assert.deepEqual(spans("试图用一篇萬字长文论证", FIGURE), ["萬字"]);
   assert.deepEqual(spans("百分之五十的人和三分之一的公司", FIGURE), ["百分之五十", "三分之一"]);
   assert.deepEqual(spans("他们花了十分钟", FIGURE), ["十分钟"]);
+  assert.deepEqual(spans("约三点五亿美元,五点十分开会", FIGURE), ["三点五亿美元"]);
   // Ordinals, weekdays, words and lone 一/两 with a counting classifier are not figures.
   assert.deepEqual(spans("第一种是 H100,星期五发布,这是唯一的、十分重要的一个问题,三星和百度都是之一", FIGURE), []);
   assert.deepEqual(spans("两个国家都拥有极其强大且可能危险的AI系统", FIGURE), []);
@@ -184,7 +198,7 @@ test("quotations: unterminated, multi-line or overlong quotations are not highli
 test("cues: rumor and unconfirmed share one scope", () => {
   assert.deepEqual(spans("未发布的完整o3模型据说在性能上表现出显著的进一步飞跃", RUMOR), ["据说"]);
   assert.deepEqual(spans("聽說他們走私了晶片", RUMOR), ["聽說"]);
-  assert.deepEqual(spans("用一個連他自己也知道未經證實的流言", RUMOR), ["未經證實"]);
+  assert.deepEqual(spans("用一個連他自己也知道未經證實的流言", RUMOR), ["未經證實", "流言"]);
   assert.deepEqual(spans("用一個自己也承認”未經過證實”的 DeepSeek", RUMOR), ["未經過證實"]);
   assert.deepEqual(spans("DeepSeek reportedly used 50,000 chips; the rumor was unconfirmed.", RUMOR), ["reportedly", "rumor", "unconfirmed"]);
   assert.deepEqual(spans("Rumour has it that the figure could not be independently verified.", RUMOR), ["Rumour has it", "could not be independently verified"]);
@@ -284,6 +298,8 @@ test("the committed grammars are what scripts/build-grammar.mjs generates from t
   }
   const g = JSON.parse(generated[INJECTION]);
   assert.equal(g.scopeName, "marginalia.injection");
-  assert.match(g.injectionSelector, /(^|,\s*)text\.plain(,|$)/);
-  assert.match(g.injectionSelector, /text\.html\.markdown -markup\.fenced_code/);
+  // One selector per injectTo scope (package.json), no L: priority, markdown code excluded.
+  const selectors = (g.injectionSelector as string).split(",").map((s) => s.trim().split(/\s+/));
+  assert.deepEqual(selectors.map((s) => s[0]), ["text.plain", "text.html.markdown"]);
+  for (const excluded of ["-markup.fenced_code", "-markup.inline.raw", "-markup.raw"]) assert.ok(selectors[1].includes(excluded), excluded);
 });

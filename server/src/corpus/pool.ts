@@ -12,6 +12,12 @@ export interface AnalysisRequest {
   text: string;
   /** Requests for documents the user is looking at jump the queue. */
   urgent?: boolean;
+  /**
+   * The document the text belongs to (its uri). A newer text with the same key replaces one still
+   * waiting in the queue: only the latest is analysed and the replaced caller receives that analysis
+   * (callers check versions and drop it), so a flood of edits keeps one text per document queued.
+   */
+  key?: string;
 }
 
 interface Job extends AnalysisRequest {
@@ -78,7 +84,14 @@ export class AnalysisPool {
   analyze(req: AnalysisRequest): Promise<DocumentAnalysis> {
     if (this.disposed) return Promise.reject(new Error("pool disposed"));
     return new Promise((resolve, reject) => {
-      const job = { ...req, resolve, reject };
+      const job: Job = { ...req, resolve, reject };
+      const i = req.key === undefined ? -1 : this.queue.findIndex((j) => j.key === req.key);
+      if (i >= 0) {
+        // Keep only the callbacks of the replaced job, not its text.
+        const { resolve: before, reject: failBefore } = this.queue.splice(i, 1)[0];
+        job.resolve = (a) => (before(a), resolve(a));
+        job.reject = (e) => (failBefore(e), reject(e));
+      }
       if (req.urgent) this.queue.unshift(job);
       else this.queue.push(job);
       this.pump();
