@@ -132,10 +132,11 @@ function validUrl(v: string): string | undefined {
   }
 }
 
-async function annotateClaim(t: ClaimTarget): Promise<void> {
-  const note = await vscode.window.showInputBox({ title: `Mark claim as ${t.verdict}`, prompt: "A note for your verdict (optional)", ignoreFocusOut: true });
+/** Asks for a note and a source, unless the caller (a script, a test) already gave them. */
+async function annotateClaim(t: ClaimTarget & { note?: string; source?: string }): Promise<void> {
+  const note = t.note ?? (await vscode.window.showInputBox({ title: `Mark claim as ${t.verdict}`, prompt: "A note for your verdict (optional)", ignoreFocusOut: true }));
   if (note === undefined) return;
-  const source = await vscode.window.showInputBox({ title: `Mark claim as ${t.verdict}`, prompt: "A source URL (optional)", placeHolder: "https://…", ignoreFocusOut: true, validateInput: validUrl });
+  const source = t.source ?? (await vscode.window.showInputBox({ title: `Mark claim as ${t.verdict}`, prompt: "A source URL (optional)", placeHolder: "https://…", ignoreFocusOut: true, validateInput: validUrl }));
   if (source === undefined) return;
   await write("marginalia.server.annotate", { ...t, note, source: source.trim() || undefined });
 }

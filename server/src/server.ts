@@ -189,6 +189,12 @@ function folderOf(uri: string): WorkspaceFolder | undefined {
   return folders.filter((f) => uri.startsWith(f.uri.endsWith("/") ? f.uri : f.uri + "/")).sort((a, b) => b.uri.length - a.uri.length)[0];
 }
 
+/** Reads a source of a workspace folder; one that resolves (symbolic links) outside its folder is refused unread. */
+function readFolderSource(file: string): ReturnType<typeof readSource> {
+  const f = folderOf(pathToFileURL(file).href);
+  return readSource(file, settings.maxFileSizeMB * 1048576, f ? fileURLToPath(f.uri) : undefined);
+}
+
 function labelOf(uri: string): string {
   const f = folderOf(uri);
   if (!uri.startsWith("file:")) return uri.slice(uri.lastIndexOf("/") + 1);
@@ -214,12 +220,11 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     }
     let done = 0;
     let skipped = 0;
-    const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
     const reportEvery = Math.max(1, Math.floor(files.length / 100));
     await forEachLimit(files, 8, async (file) => {
         const uri = pathToFileURL(file).href;
         if (!documents.get(uri)) {
-          const r = await readSource(file, maxBytes);
+          const r = await readFolderSource(file);
           if (!r.ok) {
             skipped++;
             log(`skipped ${labelOf(uri)}: ${r.reason}`);
@@ -330,7 +335,7 @@ documents.onDidClose(async (e) => {
     schedulePublish([uri]);
     return;
   }
-  const r = await readSource(fileURLToPath(uri), settings.maxFileSizeMB * 1048576);
+  const r = await readFolderSource(fileURLToPath(uri));
   if (r.ok) await analyzeAndStore(uri, r.text, --diskVersion, false);
   else corpus.remove(uri);
 });
@@ -347,17 +352,20 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     if (c.type === FileChangeType.Deleted) {
       // A deleted folder arrives as one event for the folder: drop everything under it.
       const prefix = c.uri.endsWith("/") ? c.uri : c.uri + "/";
-      for (const uri of corpus.uris()) if (uri === c.uri || uri.startsWith(prefix)) (wanted.delete(uri), corpus.remove(uri), schedulePublish([uri]));
+      // Analyses still in flight (wanted) are dropped too, so a file deleted while indexed does not come back.
+      for (const uri of new Set([...corpus.uris(), ...wanted.keys()])) if ((uri === c.uri || uri.startsWith(prefix)) && !documents.get(uri)) (wanted.delete(uri), corpus.remove(uri), schedulePublish([uri]));
       continue;
     }
     if (!accept(c.uri)) continue;
-    const r = await readSource(fileURLToPath(c.uri), settings.maxFileSizeMB * 1048576);
+    const r = await readFolderSource(fileURLToPath(c.uri));
     if (r.ok) await analyzeAndStore(c.uri, r.text, --diskVersion, false);
     else {
       log(`skipped ${labelOf(c.uri)}: ${r.reason}`);
       corpus.remove(c.uri);
     }
   }
+  // Orphaned annotations and related-claim links in open documents may have changed.
+  schedulePublish([...documents.keys(), ...annotationFiles()]);
   sendStatus();
 });
 

@@ -65,7 +65,7 @@ export class WorkspaceAnnotations {
     if (typeof source !== "string" || source.length === 0 || path.isAbsolute(source) || source.includes("\\")) return undefined;
     const abs = path.resolve(f.rootPath, source);
     const rel = path.relative(f.rootPath, abs);
-    if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
+    if (rel === "" || rel === ".." || rel.startsWith(".." + path.sep) || path.isAbsolute(rel)) return undefined;
     return pathToFileURL(abs).href;
   }
 

@@ -166,6 +166,20 @@ export class Corpus {
     return out;
   }
 
+  /** How many mentions an entity has in all (cheap: sums per-document list lengths). */
+  mentionTotal(entityId: string): number {
+    let n = 0;
+    for (const raw of this.idsOf(this.canonical(entityId))) for (const ms of this.byEntity.get(raw)?.values() ?? []) n += ms.length;
+    return n;
+  }
+
+  /** Number of documents that mention an entity. */
+  documentFrequency(entityId: string): number {
+    let n = 0;
+    for (const raw of this.idsOf(this.canonical(entityId))) n += this.byEntity.get(raw)?.size ?? 0;
+    return n;
+  }
+
   /** Counts per document, without materializing every mention. */
   mentionCounts(entityId: string): Array<{ uri: string; count: number; first: Mention }> {
     const id = this.canonical(entityId);
@@ -195,8 +209,17 @@ export class Corpus {
   claimAt(uri: string, offset: number): ClaimRef | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
-    const i = d.analysis.claims.findIndex((c) => c.start <= offset && offset <= c.end);
-    return i < 0 ? undefined : { uri, claim: d.analysis.claims[i], index: i };
+    // Claims are in document order and do not overlap: binary search for the last one starting at or before.
+    const claims = d.analysis.claims;
+    let lo = 0;
+    let hi = claims.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (claims[mid].start <= offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claims[i].start <= offset && offset <= claims[i].end) return { uri, claim: claims[i], index: i };
+    return undefined;
   }
 
   /** Figures that share a key, across documents. */

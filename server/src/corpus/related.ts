@@ -22,6 +22,9 @@ export function compatible(a: Figure, b: Figure): boolean {
   return Math.abs(x - y) <= 0.25 * Math.max(Math.abs(x), Math.abs(y));
 }
 
+/** Upper bound on the figures or mentions one lookup follows, so a hot key never makes a request slow. */
+const MAX_SCAN = 2000;
+
 export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): RelatedClaim[] {
   const doc = corpus.get(ref.uri);
   if (!doc) return [];
@@ -35,10 +38,12 @@ export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): Relate
   for (const fi of ref.claim.figures) {
     const f = doc.analysis.figures[fi];
     if (!f?.key) continue;
+    let seen = 0;
     for (const other of corpus.figuresByKey(f.key)) {
       if (other.uri === ref.uri || !compatible(f, other.figure)) continue;
       const c = corpus.claimAt(other.uri, other.figure.start);
       if (c) add({ ...c, reason: `same figure (${f.key}: ${other.figure.display})`, score: 10 });
+      if (++seen >= MAX_SCAN) break; // a key quoted everywhere links plenty without scanning it all
     }
   }
   // 2. Distinctive shared entities: inverse document frequency, at least two entities in common.
@@ -46,10 +51,11 @@ export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): Relate
   const ids = [...new Set(ref.claim.entityIds.map((id) => corpus.canonical(id)))];
   const idf = new Map<string, number>();
   for (const id of ids) {
-    const df = corpus.mentionCounts(id).length;
+    const df = corpus.documentFrequency(id);
     idf.set(id, Math.log((n + 1) / (df + 0.5)));
   }
-  const distinctive = ids.filter((id) => (idf.get(id) ?? 0) > 0.4).sort((a, b) => idf.get(b)! - idf.get(a)!);
+  // Distinctive: rare across documents, and not mentioned so often that following it costs more than it tells.
+  const distinctive = ids.filter((id) => (idf.get(id) ?? 0) > 0.4 && corpus.mentionTotal(id) <= MAX_SCAN).sort((a, b) => idf.get(b)! - idf.get(a)!);
   if (distinctive.length >= 2) {
     const candidates = new Map<string, { uri: string; index: number; shared: string[] }>();
     for (const id of distinctive.slice(0, 4)) {

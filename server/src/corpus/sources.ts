@@ -66,14 +66,28 @@ export function decodeSource(bytes: Uint8Array, maxBytes = 32 * 1024 * 1024): Re
   return { ok: true, text };
 }
 
-export async function readSource(file: string, maxBytes?: number): Promise<ReadResult> {
+/**
+ * Reads a source file. With `root`, a file that resolves (through symbolic links) to a place outside
+ * that folder is refused without being read: the server never reads outside the workspace folders.
+ */
+export async function readSource(file: string, maxBytes?: number, root?: string): Promise<ReadResult> {
   try {
+    if (root !== undefined) {
+      const [real, realRoot] = await Promise.all([fs.realpath(file), fs.realpath(root)]);
+      if (!isInside(realRoot, real)) return { ok: false, reason: "a symbolic link to a file outside the workspace folder (not read)" };
+    }
     const st = await fs.stat(file);
     if (maxBytes !== undefined && st.size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1048576)} MB (marginalia.maxFileSizeMB)` };
     return decodeSource(await fs.readFile(file), maxBytes);
   } catch (e) {
     return { ok: false, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
   }
+}
+
+/** Whether a path lies inside a folder (or is the folder), by path only. */
+export function isInside(folder: string, p: string): boolean {
+  const rel = path.relative(folder, p);
+  return rel === "" || (rel !== ".." && !rel.startsWith(".." + path.sep) && !path.isAbsolute(rel));
 }
 
 function firstInvalidUtf8(b: Uint8Array): number {

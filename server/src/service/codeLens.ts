@@ -45,7 +45,11 @@ export function resolveCodeLens(corpus: Corpus, lens: CodeLens): CodeLens {
   }
   const counts = corpus.mentionCounts(d.entity!);
   const total = counts.reduce((s, c) => s + c.count, 0);
-  const locations = corpus.mentionsOf(d.entity!).map((r) => locationOf(corpus.get(r.uri)!, r.mention.start, r.mention.end));
+  // The peek view is for reading, not for 10⁵ rows: the first mentions in corpus order.
+  const locations = corpus
+    .mentionsOf(d.entity!)
+    .slice(0, 1000)
+    .map((r) => locationOf(corpus.get(r.uri)!, r.mention.start, r.mention.end));
   return {
     range: lens.range,
     command: { title: `${corpus.entity(d.entity!)?.name ?? d.entity}: ${total} mention${total === 1 ? "" : "s"} in ${counts.length} document${counts.length === 1 ? "" : "s"}`, command: SHOW_REFERENCES, arguments: [d.uri, lens.range.start, locations] },
