@@ -1,6 +1,6 @@
 // The VS Code client: starts the language server over IPC and shows what it reports. No analysis.
 import * as vscode from "vscode";
-import { LanguageClient, TransportKind, State, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { LanguageClient, TransportKind, State, CloseAction, ErrorAction, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 
 let client: LanguageClient | undefined;
 let status: vscode.StatusBarItem;
@@ -60,6 +60,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     synchronize: { configurationSection: "marginalia" },
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannel: output,
+    errorHandler: restartOnCrash(),
   };
   client = new LanguageClient("marginalia", "Marginalia", serverOptions, clientOptions);
   client.onDidChangeState((e) => {
@@ -76,6 +77,35 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       status.tooltip = `Marginalia: ${s.documents} documents, ${s.entities} entities (${s.mentions} mentions), ${s.claims} claims${s.indexing ? " — indexing…" : ""}\nClick to find an entity.`;
     }),
   );
+}
+
+/** Whether the user was told about a server restart in this window (it is said once, then only logged). */
+let restartNoticeShown = false;
+
+/**
+ * If the server process dies, restart it — at most 5 times in 3 minutes, like vscode-languageclient's
+ * default — with a line in the output channel each time and a single information message per window.
+ */
+function restartOnCrash(): ErrorHandler {
+  const crashes: number[] = [];
+  return {
+    error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => {
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length && now - crashes[0] > 3 * 60 * 1000) crashes.shift();
+      if (crashes.length > 5) {
+        output.appendLine(`[${new Date(now).toISOString()}] The Marginalia server stopped ${crashes.length} times in 3 minutes; it is not restarted again.`);
+        return { action: CloseAction.DoNotRestart, message: "Marginalia: the server stopped repeatedly and was not restarted. Run “Marginalia: Restart Server” to try again; details are in the Marginalia output." };
+      }
+      output.appendLine(`[${new Date(now).toISOString()}] The Marginalia server stopped unexpectedly; restarting it.`);
+      if (!restartNoticeShown) {
+        restartNoticeShown = true;
+        void vscode.window.showInformationMessage("Marginalia: the language server stopped unexpectedly and was restarted. Details are in the Marginalia output.");
+      }
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
 }
 
 /** Quick pick over workspace symbols (entities by any of their names); opens the defining mention. */

@@ -108,9 +108,19 @@ for (const fn of ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFil
   };
 }
 
-// File-system access outside the allowed roots: recorded, not blocked.
+// File-system access outside the allowed roots: recorded, not blocked. Reading a file's content is
+// judged by where the path really leads (symbolic links resolved); other calls by the path itself.
 if (ROOTS.length) {
-  const inside = (p) => {
+  const realpathSync = fs.realpathSync.native.bind(fs);
+  const within = (abs) => ROOTS.some((r) => abs === r || abs.startsWith(r + path.sep));
+  const roots = ROOTS.map((r) => {
+    try {
+      return realpathSync(r);
+    } catch {
+      return r;
+    }
+  });
+  const inside = (p, content) => {
     if (typeof p === "number") return true; // a descriptor opened earlier
     let s;
     try {
@@ -119,14 +129,23 @@ if (ROOTS.length) {
       return true;
     }
     const abs = path.resolve(s);
-    return ROOTS.some((r) => abs === r || abs.startsWith(r + path.sep));
+    if (!within(abs)) return false;
+    if (!content) return true;
+    try {
+      const real = realpathSync(abs);
+      return roots.some((r) => real === r || real.startsWith(r + path.sep));
+    } catch {
+      return true; // does not exist: nothing is read
+    }
   };
+  const CONTENT = new Set(["readFile", "open", "createReadStream", "copyFile", "opendir", "readdir"]);
   const watch = (obj, prefix, names) => {
     for (const fn of names) {
       const real = obj[fn];
       if (typeof real !== "function") continue;
+      const content = CONTENT.has(fn.replace(/Sync$/, ""));
       obj[fn] = function (p, ...rest) {
-        if (!inside(p)) record("fs", `${prefix}${fn}`, p);
+        if (!recording && !inside(p, content)) record("fs", `${prefix}${fn}`, p);
         return real.call(this, p, ...rest);
       };
     }
@@ -137,9 +156,12 @@ if (ROOTS.length) {
 }
 
 if (process.env.MARGINALIA_GUARD_LOADED) {
+  recording = true; // the guard's own write is not an access of the watched process
   try {
     appendFileSync(process.env.MARGINALIA_GUARD_LOADED, `${threadId}\n`);
   } catch {
     // ignore
+  } finally {
+    recording = false;
   }
 }
