@@ -183,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
       language: doc.analysis.language,
       entities: doc.analysis.mentions.map((m) => ({ id: corpus.canonical(m.entityId), name: corpus.entity(m.entityId)?.name, surface: m.surface, via: m.via, range: range(doc, m.start, m.end) })),
       figures: doc.analysis.figures.map((f) => ({ text: f.text, kind: f.kind, value: f.value, high: f.high, display: f.display, qualifier: f.qualifier, key: f.key, range: range(doc, f.start, f.end) })),
-      claims: doc.analysis.claims.map((c) => ({ text: c.text, certainty: c.certainty, cues: c.cues.map((q) => ({ word: q.word, kind: q.kind })), speaker: c.speaker?.name, verb: c.verb, range: range(doc, c.start, c.end) })),
+      claims: doc.analysis.claims.map((c) => ({ text: doc.text.slice(c.start, c.end), certainty: c.certainty, cues: c.cues.map((q) => ({ word: q.word, kind: q.kind })), speaker: c.speaker?.name, verb: c.verb, range: range(doc, c.start, c.end) })),
       diagnostics: all.filter((x) => x.uri === doc.uri).map((x) => ({ severity: SEVERITY[x.d.severity], code: x.d.code, message: x.d.message, range: x.d.range })),
     }));
     process.stdout.write(JSON.stringify({ version: VERSION, documents: out }, null, 2) + "\n");

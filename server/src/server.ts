@@ -13,6 +13,7 @@ import {
   type Connection,
   ResponseError,
   ErrorCodes,
+  LSPErrorCodes,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import path from "node:path";
@@ -288,16 +289,23 @@ function sendStatus(): void {
 
 // ---- diagnostics, pushed: for every indexed document after indexing, then for what changes
 const publishQueue = new Set<string>();
-let publishTimer: NodeJS.Timeout | undefined;
+let publishScheduled = false;
 function schedulePublish(uris: Iterable<string>): void {
   for (const u of uris) publishQueue.add(u);
-  publishTimer ??= setTimeout(publishNow, 0);
+  if (!publishScheduled) {
+    publishScheduled = true;
+    setImmediate(publishNow);
+  }
 }
+/** Publishes in slices of a few milliseconds, open documents first, so requests interleave. */
 function publishNow(): void {
-  publishTimer = undefined;
-  const batch = [...publishQueue].slice(0, 200);
-  for (const uri of batch) {
-    publishQueue.delete(uri);
+  publishScheduled = false;
+  const t0 = performance.now();
+  const open = [...publishQueue].filter((u) => documents.get(u));
+  const order = open.length ? [...open, ...publishQueue] : publishQueue;
+  for (const uri of order) {
+    if (performance.now() - t0 > 8) break;
+    if (!publishQueue.delete(uri)) continue;
     try {
       const file = annotations.fileFolder(uri);
       if (file) {
@@ -311,8 +319,10 @@ function publishNow(): void {
       log(`diagnostics for ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  // Large workspaces publish in slices so requests interleave.
-  if (publishQueue.size) publishTimer = setTimeout(publishNow, 0);
+  if (publishQueue.size && !publishScheduled) {
+    publishScheduled = true;
+    setImmediate(publishNow);
+  }
 }
 
 // ---- open documents: the editor's text wins over the disk's
@@ -370,8 +380,10 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 });
 
 // ---- requests: each one answers from the index as it is, and never throws to the client
-function safe<P, R>(name: string, fallback: R, fn: (p: P) => R): (p: P) => R {
-  return (p: P) => {
+function safe<P, R>(name: string, fallback: R, fn: (p: P) => R): (p: P, token?: { isCancellationRequested: boolean }) => R | ResponseError<void> {
+  return (p: P, token?: { isCancellationRequested: boolean }) => {
+    // A request cancelled while it waited in the queue (the editor moved on) is not computed at all.
+    if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
     try {
       return fn(p);
     } catch (e) {

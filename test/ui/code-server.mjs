@@ -290,3 +290,18 @@ export function ensureVsix(vsix, log) {
   }
   return vsix;
 }
+
+/** Marks a temporary copy of a workspace: the extension-host suite only writes marginalia.json into a folder that has it. */
+export const COPY_MARKER = ".marginalia-test-copy";
+
+/**
+ * Copies `src` (default: the repository's seeds/) to `<sandbox>/workspace/<name of src>` and marks the copy, so
+ * that tests which write marginalia.json never touch the repository. Returns the copy's path.
+ */
+export function copyWorkspace(sb, src = path.join(ROOT, "seeds")) {
+  const dest = path.join(sb.dir, "workspace", path.basename(path.resolve(src)));
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  fs.cpSync(src, dest, { recursive: true, filter: (p) => !/[\\/](node_modules|\.git)$/.test(p) });
+  fs.writeFileSync(path.join(dest, COPY_MARKER), `temporary copy of ${src}, made ${new Date().toISOString()}\n`);
+  return dest;
+}

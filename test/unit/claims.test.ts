@@ -30,7 +30,7 @@ function mentionsOf(text: string, names: Record<string, string>): Mention[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-function claimsOf(text: string, names: Record<string, string> = {}, figures: Figure[] = []): Claim[] {
+function claimsOf(text: string, names: Record<string, string> = {}, figures: Figure[] = []): Array<Claim & { text: string }> {
   const claims = findClaims(text, segmentSentences(text), mentionsOf(text, names), figures, typeOf);
   for (const c of claims) {
     assert.ok(c.start >= 0 && c.start < c.end && c.end <= text.length, `claim out of the text: ${JSON.stringify(c)}`);
@@ -43,7 +43,7 @@ function claimsOf(text: string, names: Record<string, string> = {}, figures: Fig
   }
   return claims;
 }
-const one = (text: string, names?: Record<string, string>): Claim => {
+const one = (text: string, names?: Record<string, string>): Claim & { text: string } => {
   const cs = claimsOf(text, names);
   assert.equal(cs.length, 1, `expected one claim, got ${JSON.stringify(cs.map((c) => c.text))}`);
   return cs[0];

@@ -20,6 +20,7 @@ import { inlayHints } from "../../server/src/service/inlayHints";
 import { documentSymbols, workspaceSymbols } from "../../server/src/service/symbols";
 import { codeActions } from "../../server/src/service/codeActions";
 import { codeLenses, resolveCodeLens } from "../../server/src/service/codeLens";
+import { anchorAll, createSelector, makeAnnotation, type AnchoredAnnotation } from "../../server/src/annotations";
 import builtin from "../../server/data/entities.json";
 
 const catalog = new Catalog(builtin as EntityDef[]);
@@ -173,12 +174,30 @@ function checkLocation(corpus: Corpus, l: { uri: string; range: Rng }, what: str
   checkRange(d.lines, l.range, what);
 }
 
+/** Offsets that may start or end an annotation: not inside a surrogate pair. */
+function codePointOffset(text: string, o: number): number {
+  o = Math.max(0, Math.min(o, text.length));
+  return splitsPair(text, o) ? o - 1 : o;
+}
+
+/** User annotations on a few spans of a text (one per pair of offsets), anchored to it. */
+function annotate(text: string, offsets: number[]): AnchoredAnnotation[] {
+  const list = [];
+  for (let i = 0; i + 1 < offsets.length && list.length < 4; i += 2) {
+    const s = codePointOffset(text, Math.min(offsets[i], offsets[i + 1]));
+    const e = codePointOffset(text, Math.max(offsets[i], offsets[i + 1]));
+    if (e > s) list.push(makeAnnotation({ source: "doc.txt", selector: createSelector(text, s, e), verdict: (["false", "verified", "disputed", "unverified"] as const)[i % 4], now: "2025-01-01T00:00:00Z" }));
+  }
+  return anchorAll(text, list).anchored;
+}
+
 /** Every language feature at a set of offsets (and at every claim/figure/mention) of one document. */
 function checkService(corpus: Corpus, uri: string, offsets: number[]): void {
   const doc = corpus.get(uri)!;
   const L = doc.lines;
   const text = doc.text;
   const a = doc.analysis;
+  const anchored = annotate(text, offsets);
   const probes = new Set<number>([0, text.length, ...offsets.map((o) => Math.min(o, text.length))]);
   for (const x of [...a.mentions, ...a.figures, ...a.claims].slice(0, 40)) (probes.add(x.start), probes.add(x.end), probes.add((x.start + x.end) >> 1));
   for (const o of probes) {
@@ -190,14 +209,14 @@ function checkService(corpus: Corpus, uri: string, offsets: number[]): void {
     for (const l of entityReferences(corpus, uri, o, false) ?? []) checkLocation(corpus, l, "entityReferences(no decl)");
     for (const l of figureOrClaimReferences(corpus, uri, o) ?? []) checkLocation(corpus, l, "figureOrClaimReferences");
     for (const h2 of entityHighlights(corpus, uri, o) ?? []) checkRange(L, h2.range, "highlight");
-    for (const act of codeActions(corpus, uri, o, Math.min(text.length, o + 7), [])) {
+    for (const act of codeActions(corpus, uri, o, Math.min(text.length, o + 7), anchored)) {
       for (const arg of act.command.arguments ?? []) {
         const t = arg as { range?: Rng };
         if (t.range) checkRange(L, t.range, "codeAction target");
       }
     }
   }
-  for (const d of documentDiagnostics(corpus, uri)) {
+  for (const d of documentDiagnostics(corpus, uri, {}, anchored)) {
     checkRange(L, d.range, `diagnostic ${d.code}`);
     for (const r of d.relatedInformation ?? []) checkLocation(corpus, r.location, "relatedInformation");
   }
@@ -213,7 +232,7 @@ function checkService(corpus: Corpus, uri: string, offsets: number[]): void {
     for (const l of ((r.command?.arguments?.[2] as Array<{ uri: string; range: Rng }>) ?? [])) checkLocation(corpus, l, "codeLens location");
   }
   // Semantic tokens: relative encoding decoded; each token on one line, non-empty, inside it.
-  const data = semanticTokens(corpus, uri).data;
+  const data = semanticTokens(corpus, uri, anchored).data;
   assert.equal(data.length % 5, 0);
   let line = 0;
   let ch = 0;
@@ -281,6 +300,32 @@ test("hover, definition, references, diagnostics, tokens, hints, symbols, code a
       hover(corpus, "file:///w/doc0.txt", NaN);
     }),
     { seed, numRuns: runs(50) },
+  );
+});
+
+test("annotations survive any edit of their document: anchored inside the new text, or orphans — never lost", () => {
+  const edit = fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(40), fragment), { maxLength: 8 });
+  fc.assert(
+    fc.property(fc.oneof(mutatedArticle.map((t) => t.slice(0, 3000)), mixedText), fc.array(fc.nat(3000), { minLength: 2, maxLength: 8 }), edit, (text, offsets, edits) => {
+      const anns = annotate(text, offsets).map((x) => x.annotation);
+      // Unchanged text: every annotation anchors where it was made.
+      const same = anchorAll(text, anns);
+      assert.equal(same.orphans.length, 0, "an unchanged text anchors every annotation");
+      let t = text;
+      for (const [at, del, frag] of edits) {
+        const s = codePointOffset(t, Math.floor(at * t.length));
+        const e = codePointOffset(t, s + del);
+        t = t.slice(0, s) + frag + t.slice(Math.max(s, e));
+      }
+      const r = anchorAll(t, anns);
+      assert.equal(r.anchored.length + r.orphans.length, anns.length, "no annotation is lost");
+      assert.deepEqual(new Set([...r.anchored.map((x) => x.annotation.id), ...r.orphans.map((x) => x.id)]), new Set(anns.map((x) => x.id)));
+      for (const x of r.anchored) {
+        checkSpan(t, x.anchor, `anchor (${x.anchor.method})`);
+        assert.ok(x.anchor.end > x.anchor.start, "a non-empty anchor");
+      }
+    }),
+    { seed, numRuns: runs(150) },
   );
 });
 

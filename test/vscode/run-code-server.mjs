@@ -3,9 +3,11 @@
 // @vscode/test-web runs web-extension tests: code-server is started with the smoke-test driver enabled, the
 // workbench URL carries extensionDevelopmentPath/extensionTestsPath in its `payload`, the suite's run()
 // executes in the real Node extension host, and its outcome reaches the page as window.codeAutomationExit(code).
-// Exits with the suite's code (0 = all passed).
+// The workspace is a temporary copy of --folder (default seeds/), made in the sandbox under os.tmpdir() and
+// removed afterwards, because the suite writes marginalia.json: the repository's seeds/ is never modified.
+// Exits with the suite's code (0 = all passed; 1 when any case fails, the host does not answer, or anything breaks).
 //
-//   node test/vscode/run-code-server.mjs [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE] [--folder DIR]
+//   node test/vscode/run-code-server.mjs [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE] [--folder DIR] [--keep]
 //
 // Needs `bash .ci/install-code-server.sh`, a built extension (dist/) and the bundled suite
 // (`node esbuild.mjs --tests`; both builds are run here when their output is missing).
@@ -14,16 +16,16 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT, findTools, launchChromium, makeLog, makeSandbox, startCodeServer, stopAll } from "../ui/code-server.mjs";
+import { ROOT, copyWorkspace, findTools, launchChromium, makeLog, makeSandbox, startCodeServer, stopAll } from "../ui/code-server.mjs";
 
 const log = makeLog("vscode-suite");
 const { values: opts } = parseArgs({
   options: {
     extensionDevelopmentPath: { type: "string", default: ROOT },
     extensionTestsPath: { type: "string", default: path.join(ROOT, "out/test/vscode/suite/index.js") },
-    folder: { type: "string", default: path.join(ROOT, "seeds") },
+    folder: { type: "string", default: path.join(ROOT, "seeds") }, // copied to a temporary folder, which is opened
     timeout: { type: "string", default: "300" }, // seconds for the whole run
-    keep: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false }, // keep the sandbox (and the workspace copy with its marginalia.json)
   },
 });
 const extDir = path.resolve(opts.extensionDevelopmentPath);
@@ -46,9 +48,10 @@ async function main() {
   }
   log(`extension: ${extDir}`);
   log(`suite:     ${testsPath}`);
-  log(`folder:    ${folder}`);
 
   const sb = makeSandbox("vscode-suite");
+  const workspace = copyWorkspace(sb, folder);
+  log(`folder:    ${workspace} (a temporary copy of ${path.relative(ROOT, folder) || folder})`);
   const suiteLog = path.join(sb.logDir, "suite.log");
   fs.writeFileSync(suiteLog, "");
   try {
@@ -91,7 +94,7 @@ async function main() {
       ["extensionDevelopmentPath", remote(extDir)],
       ["extensionTestsPath", remote(testsPath)],
     ];
-    const url = `${cs.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const url = `${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     log("step 3: open the workbench; the suite runs in the extension host");
     await page.goto(url, { waitUntil: "domcontentloaded" });
 
@@ -109,6 +112,7 @@ async function main() {
     log("stopping Chromium and code-server");
     await stopAll();
     if (!opts.keep) sb.remove();
+    else log(`  kept sandbox ${sb.dir}`);
   }
 }
 

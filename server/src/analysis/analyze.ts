@@ -1,5 +1,5 @@
 // One document in, its annotations out: folding, entities, sentences, figures, claims.
-import type { DocumentAnalysis } from "./types";
+import type { Claim, DocumentAnalysis } from "./types";
 import type { Catalog } from "./catalog";
 import { foldText, type FoldedText } from "./fold";
 import { recognizeEntities } from "./entities";
@@ -16,6 +16,8 @@ export function analyzeDocument(text: string, catalog: Catalog): DocumentAnalysi
   const figures = findFigures(text);
   keyFigures(text, figures, mentions, sentences, (id) => catalog.get(id)?.parent, typeOf);
   const claims = findClaims(text, sentences, mentions, figures, typeOf);
+  // The text of each claim is a slice of the document: not worth storing or sending between threads.
+  for (const c of claims as Claim[]) delete c.text;
   return { language: guessLanguage(text, folded), mentions, learned, figures, sentences, claims };
 }
 

@@ -553,7 +553,7 @@ function isMetadata(text: string, s: number, e: number): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-export function findClaims(text: string, sentences: Span[], mentions: Mention[], figures: Figure[], typeOf: TypeOf): Claim[] {
+export function findClaims(text: string, sentences: Span[], mentions: Mention[], figures: Figure[], typeOf: TypeOf): Array<Claim & { text: string }> {
   const ms = mentions.length < 2 || mentions.every((m, i) => i === 0 || mentions[i - 1].start <= m.start) ? mentions : [...mentions].sort((a, b) => a.start - b.start);
   const ctx: Ctx = { text, mentions: ms, typeOf };
   const figOrder = figures.map((_, i) => i).sort((a, b) => figures[a].start - figures[b].start);
@@ -814,7 +814,7 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     claimOfSentence[si] = claims.length;
     claims.push(claim);
   }
-  return claims;
+  return claims as Array<Claim & { text: string }>; // finish() set every text
 }
 
 /** Content characters of what may follow a lead-in cue: 称, 说, 道, that. */

@@ -91,7 +91,8 @@ export function documentDiagnostics(
       code,
       source: "marginalia",
       message: claimMessage(corpus, claim),
-      relatedInformation: related(corpus, uri, index),
+      // Related claims are looked up for Warnings only: speculation is everywhere and would cost more than it tells.
+      relatedInformation: severity <= 2 ? related(corpus, uri, index) : undefined,
       data: { claim: index },
     });
   });
