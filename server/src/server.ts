@@ -54,6 +54,7 @@ let folders: WorkspaceFolder[] = [];
 let settings: Settings = DEFAULTS;
 let canConfigure = false;
 let canWatchDynamically = false;
+let canTrackFolders = false;
 let indexing = false;
 /** Workspace trust: in an untrusted workspace Marginalia only reads (no writes, no writing actions). */
 let trusted = true;
@@ -66,6 +67,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(fileURLToPath(params.rootUri)) }] : []);
   canConfigure = !!params.capabilities.workspace?.configuration;
   canWatchDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  canTrackFolders = !!params.capabilities.workspace?.workspaceFolders;
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log);
   trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
   return {
@@ -94,7 +96,8 @@ connection.onInitialized(async () => {
   if (canWatchDynamically) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*" }] }).catch(() => undefined);
   }
-  connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+  // Only clients that declare workspace folders send their changes (the library throws otherwise).
+  if (canTrackFolders) connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
     for (const f of e.removed) {
       const prefix = f.uri.endsWith("/") ? f.uri : f.uri + "/";
       for (const uri of corpus.uris()) if (uri.startsWith(prefix) && !documents.get(uri)) corpus.remove(uri);

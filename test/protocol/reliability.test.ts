@@ -4,7 +4,7 @@
 // code execution, read-only when untrusted, no file access outside the workspace folders).
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -653,6 +653,32 @@ describe("concurrent changes to marginalia.json", () => {
     assert.equal(mine.text, textBefore, "nothing was applied");
     await c.waitFor(() => shownMessages(c).some((m) => /marginalia\.json was not changed \(version \d+ of marginalia\.json is stale/.test(m)), 5000, "a message saying the edit was refused");
   });
+});
+
+test("8 CLI processes annotating at once: the file stays valid and every reported success is in it", async (t) => {
+  const quotes = ["出口管制从来都不是为了阻止", "华为的软件生态也还没跟上", "Polis 的组织合作过", "蒸馏确实是可行的技术手段", "DeepSeek 大约有 5 万块 GPU", "几乎没有任何安全措施", "H20 目前没有被禁", "数据中心里的一整个天才国度"];
+  const dir = workspace({ "a.txt": seedText("002") });
+  const runs = await Promise.all(
+    quotes.map(
+      (q) =>
+        new Promise<{ code: number | null; out: string; err: string; q: string }>((resolve) => {
+          const p = spawn(process.execPath, [path.join(DIST, "cli.js"), "annotate", "a.txt", "--quote", q, "--verdict", "disputed"], { cwd: dir });
+          let out = "";
+          let err = "";
+          p.stdout.on("data", (d) => (out += d));
+          p.stderr.on("data", (d) => (err += d));
+          p.on("close", (code) => resolve({ code, out, err, q }));
+        }),
+    ),
+  );
+  const json = JSON.parse(fs.readFileSync(path.join(dir, "marginalia.json"), "utf8"));
+  const saved = new Set(json.annotations.map((a: any) => a.target.selector[0].exact));
+  const ok = runs.filter((r) => r.code === 0);
+  t.diagnostic(`${ok.length} written, ${runs.length - ok.length} refused because another process changed the file meanwhile`);
+  for (const r of ok) assert.ok(saved.has(r.q), `"${r.q}" was reported written but is not in the file`);
+  for (const r of runs.filter((x) => x.code !== 0)) assert.match(r.err, /changed while Marginalia was editing it; nothing was written/);
+  assert.equal(saved.size, ok.length, "nothing was written that was reported refused");
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["a.txt", "marginalia.json"], "no temporary files left behind");
 });
 
 // ---- 6. security

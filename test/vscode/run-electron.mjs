@@ -3,6 +3,8 @@
 // @vscode/test-electron, which downloads VS Code from Microsoft's update servers. For developer machines that
 // can reach them; on the project's machines and in CI that download fails (getaddrinfo ENOTFOUND
 // update.code.visualstudio.com): there, test/vscode/run-code-server.mjs runs the same suite in code-server.
+// Like that runner, it opens a temporary copy of --folder (default seeds/), because the suite writes
+// marginalia.json; the copy is removed afterwards, so the repository's seeds/ is never modified.
 //
 //   npm run build && node esbuild.mjs --tests && node test/vscode/run-electron.mjs [--version stable|1.x.y]
 // (on Linux without a display: xvfb-run -a node test/vscode/run-electron.mjs)
@@ -12,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runTests } from "@vscode/test-electron";
+import { copyWorkspace } from "../ui/code-server.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { values: opts } = parseArgs({
@@ -19,7 +22,8 @@ const { values: opts } = parseArgs({
     version: { type: "string", default: process.env.VSCODE_VERSION || "stable" },
     extensionDevelopmentPath: { type: "string", default: ROOT },
     extensionTestsPath: { type: "string", default: path.join(ROOT, "out/test/vscode/suite/index.js") },
-    folder: { type: "string", default: path.join(ROOT, "seeds") },
+    folder: { type: "string", default: path.join(ROOT, "seeds") }, // copied to a temporary folder, which is opened
+    keep: { type: "boolean", default: false }, // keep the profile and the workspace copy
   },
 });
 
@@ -37,6 +41,8 @@ fs.writeFileSync(
   path.join(profile, "user-data", "User", "settings.json"),
   JSON.stringify({ "workbench.startupEditor": "none", "chat.disableAIFeatures": true, "security.workspace.trust.enabled": false }, null, 2),
 );
+const workspace = copyWorkspace({ dir: profile }, path.resolve(opts.folder));
+console.log(`workspace: ${workspace} (a temporary copy of ${path.resolve(opts.folder)})`);
 
 let code = 1;
 try {
@@ -45,7 +51,7 @@ try {
     extensionDevelopmentPath: path.resolve(opts.extensionDevelopmentPath),
     extensionTestsPath: path.resolve(opts.extensionTestsPath),
     launchArgs: [
-      path.resolve(opts.folder),
+      workspace,
       "--disable-extensions", // other installed extensions; the one under development still loads
       "--disable-workspace-trust",
       "--skip-welcome",
@@ -62,6 +68,7 @@ try {
   }
   code = 1;
 } finally {
-  fs.rmSync(profile, { recursive: true, force: true });
+  if (opts.keep) console.log(`kept ${profile}`);
+  else fs.rmSync(profile, { recursive: true, force: true });
 }
 process.exit(code);

@@ -57,6 +57,8 @@ export class Corpus {
   private sortedUris: string[] | undefined;
   /** learned entity id (or the catalog id a gloss bound) → uri → learned entries */
   private readonly learnedById = new Map<string, Map<string, LearnedEntity[]>>();
+  /** figuresByKey results in corpus order, forgotten when a document with that key changes. */
+  private figureLists = new Map<string, FigureRef[]>();
   /** Defining mentions, computed on demand and forgotten whenever the corpus changes. */
   private definitions = new Map<string, MentionRef | null>();
 
@@ -108,7 +110,7 @@ export class Corpus {
     this.definitions.clear();
     for (const l of a.learned) push(getOr(this.learnedById, l.id), uri, l);
     for (const m of a.mentions) push(getOr(this.byEntity, m.entityId), uri, m);
-    for (const f of a.figures) if (f.key) push(getOr(this.byFigureKey, f.key), uri, f);
+    for (const f of a.figures) if (f.key) (push(getOr(this.byFigureKey, f.key), uri, f), this.figureLists.delete(f.key));
     for (const l of a.learned) {
       if (l.via !== "gloss") continue;
       for (const n of l.names) getOr(getOr(this.glossAlias, learnedId(foldString(n))), l.id, () => new Set<string>()).add(uri);
@@ -124,7 +126,7 @@ export class Corpus {
     this.definitions.clear();
     for (const l of old.analysis.learned) dropUri(this.learnedById, l.id, uri);
     for (const m of old.analysis.mentions) dropUri(this.byEntity, m.entityId, uri);
-    for (const f of old.analysis.figures) if (f.key) dropUri(this.byFigureKey, f.key, uri);
+    for (const f of old.analysis.figures) if (f.key) (dropUri(this.byFigureKey, f.key, uri), this.figureLists.delete(f.key));
     for (const l of old.analysis.learned) {
       if (l.via !== "gloss") continue;
       for (const n of l.names) {
@@ -223,11 +225,14 @@ export class Corpus {
   }
 
   /** Figures that share a key, across documents. */
-  figuresByKey(key: string): FigureRef[] {
+  figuresByKey(key: string): readonly FigureRef[] {
+    const cached = this.figureLists.get(key);
+    if (cached) return cached;
     const out: FigureRef[] = [];
     const per = this.byFigureKey.get(key);
     if (!per) return out;
     for (const uri of [...per.keys()].sort()) for (const f of per.get(uri)!) out.push({ uri, figure: f });
+    this.figureLists.set(key, out);
     return out;
   }
 

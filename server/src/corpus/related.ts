@@ -23,7 +23,7 @@ export function compatible(a: Figure, b: Figure): boolean {
 }
 
 /** Upper bound on the figures or mentions one lookup follows, so a hot key never makes a request slow. */
-const MAX_SCAN = 2000;
+const MAX_SCAN = 500;
 
 export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): RelatedClaim[] {
   const doc = corpus.get(ref.uri);

@@ -1,7 +1,7 @@
 // Diagnostics for a document: unverified claims (rumor, unconfirmed), speculation and disputed
 // claims, and figures that disagree with the same figure in another document. Each kind has a
 // stable code (documented in README.md); the severity of each is a setting.
-import type { Corpus, CorpusDocument } from "../corpus/corpus";
+import type { Corpus, CorpusDocument, FigureRef } from "../corpus/corpus";
 import type { Claim } from "../analysis/types";
 import { relatedClaims, compatible } from "../corpus/related";
 import { locationOf, rangeOf, type Location, type Range, type Severity } from "./protocolTypes";
@@ -160,7 +160,13 @@ function figureMismatches(corpus: Corpus, doc: CorpusDocument, severity: Severit
   const out: Diagnostic[] = [];
   doc.analysis.figures.forEach((f, i) => {
     if (!f.key || f.kind === "year" || f.kind === "date") return;
-    const others = corpus.figuresByKey(f.key).filter((r) => r.uri !== doc.uri && !compatible(f, r.figure) && r.figure.kind === f.kind);
+    // A key quoted in thousands of documents: the first few disagreements are what a reader needs.
+    const others: FigureRef[] = [];
+    let scanned = 0;
+    for (const r of corpus.figuresByKey(f.key)) {
+      if (++scanned > 500 || others.length >= 5) break;
+      if (r.uri !== doc.uri && r.figure.kind === f.kind && !compatible(f, r.figure)) others.push(r);
+    }
     if (others.length === 0) return;
     const first = others[0];
     const d = corpus.get(first.uri)!;
