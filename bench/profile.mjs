@@ -14,6 +14,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-bench-"));
 const out = path.join(tmp, "stages.js");
 await esbuild.build({ entryPoints: [path.join(here, "stages.ts")], outfile: out, bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: "inline", logLevel: "warning" });
 const extra = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : [];
-const r = spawnSync(process.execPath, ["--max-old-space-size=4096", ...extra, out, ...process.argv.slice(2)], { stdio: "inherit", cwd: path.resolve(here, "..") });
+const r = spawnSync(process.execPath, ["--max-old-space-size=6144", "--expose-gc", ...extra, out, ...process.argv.slice(2)], { stdio: "inherit", cwd: path.resolve(here, "..") });
 fs.rmSync(tmp, { recursive: true, force: true });
 process.exit(r.status ?? 1);
