@@ -6,7 +6,7 @@
 //   npm run bench                         (build, generate the corpus if needed, run everything)
 //   node bench/run.mjs [--docs 10000] [--mb 100] [--out bench/corpus] [--positions 1000] [--edits 10]
 //                      [--settle 180] [--index-timeout 900] [--no-cspell] [--json bench/results.json]
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -67,6 +67,13 @@ function quantile(xs, q) {
 const median = (xs) => quantile(xs, 0.5);
 const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : x);
 const r2 = (x) => (Number.isFinite(x) ? Math.round(x * 100) / 100 : x);
+/** The commit measured, and whether server/ had uncommitted changes. */
+function revision() {
+  const git = (...a) => spawnSync("git", a, { cwd: root, encoding: "utf8" }).stdout?.trim() ?? "";
+  const commit = git("rev-parse", "--short", "HEAD");
+  return commit ? { commit, serverDirty: git("status", "--porcelain", "--", "server") !== "" } : undefined;
+}
+
 function machine() {
   let model = os.cpus()[0]?.model ?? "?";
   try {
@@ -323,6 +330,8 @@ async function main() {
     date: new Date().toISOString(),
     command: `node bench/run.mjs ${argv.join(" ")}`.trim(),
     machine: machine(),
+    revision: revision(),
+    server: path.relative(root, cfg.server),
     loadAverageAtStart: os.loadavg().map(r2),
     corpus: { dir: path.relative(root, gen.out), documents: docs, MB: r1(MB), languages: manifest.languages, big: manifest.big, params: manifest.params },
     notes: [],
@@ -477,7 +486,8 @@ function finish(res) {
   res.table = rows;
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => String(r[i]).length), ["metric", "value", "target", "met?"][i].length));
   const line = (r) => `| ${r.map((x, i) => String(x).padEnd(w[i])).join(" | ")} |`;
-  console.log(`\nMarginalia benchmark — ${res.machine.cpus} × ${res.machine.cpuModel}, ${res.machine.ramGB} GB, Node ${res.machine.node}; load average ${res.loadAverageAtStart.join(" ")} → ${res.loadAverageAtEnd.join(" ")}\n`);
+  const rev = res.revision ? ` at ${res.revision.commit}${res.revision.serverDirty ? " (server/ modified)" : ""}` : "";
+  console.log(`\nMarginalia benchmark${rev} — ${res.machine.cpus} × ${res.machine.cpuModel}, ${res.machine.ramGB} GB, Node ${res.machine.node}; load average ${res.loadAverageAtStart.join(" ")} → ${res.loadAverageAtEnd.join(" ")}\n`);
   console.log(line(["metric", "value", "target", "met?"]));
   console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));

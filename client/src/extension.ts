@@ -58,7 +58,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: "untitled", language: "markdown" },
     ],
     synchronize: { configurationSection: "marginalia" },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // The server keeps its persisted index (warm start) in this workspace's storage folder.
+    initializationOptions: { trusted: vscode.workspace.isTrusted, storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
     outputChannel: output,
     errorHandler: restartOnCrash(),
   };

@@ -32,6 +32,7 @@ import { codeLenses, resolveCodeLens, type CodeLens } from "./service/codeLens";
 import { ServerCommand, annotationFileDiagnostics, runServerCommand, renameEdits, entityEntryLocation, type EditRequest } from "./service/annotate";
 import { WorkspaceAnnotations, ANNOTATION_FILE, type AnnotationFolder } from "./corpus/annotations";
 import { promises as fsp } from "node:fs";
+import { IndexCache, cacheKey } from "./corpus/indexCache";
 import { documentSymbols, workspaceSymbols } from "./service/symbols";
 import builtinCatalog from "../data/entities.json";
 
@@ -47,6 +48,7 @@ const DEFAULTS: Settings = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE,
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const builtin = builtinCatalog as EntityDef[];
+const builtinHash = cacheKey(builtin);
 const corpus = new Corpus(builtin);
 const log = (msg: string) => connection.console.log(msg);
 let pool: AnalysisPool;
@@ -56,6 +58,9 @@ let canConfigure = false;
 let canWatchDynamically = false;
 let canTrackFolders = false;
 let indexing = false;
+/** The persisted index (warm start), when the client gave a storage folder. */
+let cache: IndexCache | undefined;
+let cacheTimer: NodeJS.Timeout | undefined;
 /** Workspace trust: in an untrusted workspace Marginalia only reads (no writes, no writing actions). */
 let trusted = true;
 const annotations = new WorkspaceAnnotations();
@@ -69,7 +74,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canWatchDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canTrackFolders = !!params.capabilities.workspace?.workspaceFolders;
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log);
-  trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
+  const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
+  trusted = options?.trusted !== false;
+  if (typeof options?.storagePath === "string" && options.storagePath) cache = new IndexCache(path.join(options.storagePath, "index-v1.bin"), analysisKey());
   return {
     capabilities: {
       positionEncoding: "utf-16",
@@ -109,6 +116,10 @@ connection.onInitialized(async () => {
   });
   settings = await loadSettings();
   await loadAnnotationFiles(folders);
+  if (cache) {
+    cache.reset(analysisKey());
+    if (await cache.load()) log(`persisted index: ${cache.size} documents`);
+  }
   await indexFolders(folders);
 });
 
@@ -147,6 +158,7 @@ function annotationTextChanged(fileUri: string, text: string, reanalyze = true):
   if (entitiesChanged) {
     pool.setUserEntities(annotations.userEntities());
     corpus.replaceCatalog(pool.catalog());
+    cache?.reset(analysisKey());
     if (reanalyze) for (const d of corpus.documents()) void analyzeAndStore(d.uri, d.text, d.version, !!documents.get(d.uri));
   }
   schedulePublish([fileUri, ...(r.changed ? corpus.uris() : [])]);
@@ -224,6 +236,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     }
     let done = 0;
     let skipped = 0;
+    let fromCache = 0;
     const reportEvery = Math.max(1, Math.floor(files.length / 100));
     await forEachLimit(files, 8, async (file) => {
         const uri = pathToFileURL(file).href;
@@ -232,7 +245,15 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
           if (!r.ok) {
             skipped++;
             log(`skipped ${labelOf(uri)}: ${r.reason}`);
-          } else await analyzeAndStore(uri, r.text, --diskVersion, false);
+          } else {
+            // Unchanged since the persisted index was written: no need to analyse it again.
+            const cached = r.size !== undefined ? cache?.lookup(uri, r.size, r.mtimeMs!) : undefined;
+            if (cached) {
+              wanted.set(uri, --diskVersion);
+              corpus.set(uri, r.text, diskVersion, labelOf(uri), cached);
+              fromCache++;
+            } else await analyzeAndStore(uri, r.text, --diskVersion, false, diskOf(r));
+          }
         }
         done++;
         if (done % reportEvery === 0 || done === files.length) {
@@ -240,7 +261,8 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
           sendStatus();
         }
     });
-    log(`indexed ${files.length - skipped} documents (${skipped} skipped) in ${Date.now() - t0} ms`);
+    log(`indexed ${files.length - skipped} documents (${skipped} skipped, ${fromCache} from the persisted index) in ${Date.now() - t0} ms`);
+    scheduleCacheSave(0);
   } catch (e) {
     log(`indexing failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
@@ -260,13 +282,36 @@ async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promi
   await Promise.all(lanes);
 }
 
-async function analyzeAndStore(uri: string, text: string, version: number, urgent: boolean): Promise<void> {
+function diskOf(r: { size?: number; mtimeMs?: number }): { size: number; mtimeMs: number } | undefined {
+  return r.size !== undefined && r.mtimeMs !== undefined ? { size: r.size, mtimeMs: r.mtimeMs } : undefined;
+}
+
+/** Everything an analysis depends on besides the text: the catalog and the user's entities. */
+function analysisKey(): string {
+  return cacheKey(builtin.length, builtinHash, annotations.userEntities());
+}
+
+function scheduleCacheSave(delayMs = 10_000): void {
+  if (!cache) return;
+  clearTimeout(cacheTimer);
+  cacheTimer = setTimeout(() => {
+    cacheTimer = undefined;
+    cache?.save().catch((e) => log(`could not write the persisted index: ${e instanceof Error ? e.message : String(e)}`));
+  }, delayMs);
+  cacheTimer.unref?.();
+}
+
+async function analyzeAndStore(uri: string, text: string, version: number, urgent: boolean, disk?: { size: number; mtimeMs: number }): Promise<void> {
   wanted.set(uri, version);
   try {
     const analysis = await pool.analyze({ text, urgent, key: uri });
     if (wanted.get(uri) !== version) return; // a newer version is on its way
     if (!documents.get(uri) && !folderOf(uri)) return void wanted.delete(uri); // its folder was removed meanwhile
     corpus.set(uri, text, version, labelOf(uri), analysis);
+    if (disk && cache) {
+      cache.put(uri, disk.size, disk.mtimeMs, analysis);
+      if (!indexing) scheduleCacheSave();
+    }
     // This document's diagnostics now; open ones too, since related claims may have changed.
     if (!indexing || documents.get(uri)) schedulePublish([uri, ...documents.keys(), ...annotationFiles()]);
   } catch (e) {
@@ -349,7 +394,7 @@ documents.onDidClose(async (e) => {
     return;
   }
   const r = await readFolderSource(fileURLToPath(uri));
-  if (r.ok) await analyzeAndStore(uri, r.text, --diskVersion, false);
+  if (r.ok) await analyzeAndStore(uri, r.text, --diskVersion, false, diskOf(r));
   else corpus.remove(uri);
 });
 
@@ -366,12 +411,12 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
       // A deleted folder arrives as one event for the folder: drop everything under it.
       const prefix = c.uri.endsWith("/") ? c.uri : c.uri + "/";
       // Analyses still in flight (wanted) are dropped too, so a file deleted while indexed does not come back.
-      for (const uri of new Set([...corpus.uris(), ...wanted.keys()])) if ((uri === c.uri || uri.startsWith(prefix)) && !documents.get(uri)) (wanted.delete(uri), corpus.remove(uri), schedulePublish([uri]));
+      for (const uri of new Set([...corpus.uris(), ...wanted.keys()])) if ((uri === c.uri || uri.startsWith(prefix)) && !documents.get(uri)) (wanted.delete(uri), corpus.remove(uri), cache?.delete(uri), schedulePublish([uri]));
       continue;
     }
     if (!accept(c.uri)) continue;
     const r = await readFolderSource(fileURLToPath(c.uri));
-    if (r.ok) await analyzeAndStore(c.uri, r.text, --diskVersion, false);
+    if (r.ok) await analyzeAndStore(c.uri, r.text, --diskVersion, false, diskOf(r));
     else {
       log(`skipped ${labelOf(c.uri)}: ${r.reason}`);
       corpus.remove(c.uri);
@@ -517,6 +562,11 @@ connection.onDocumentSymbol(safe("documentSymbol", [], (p) => documentSymbols(co
 connection.onWorkspaceSymbol(safe("workspaceSymbol", [], (p) => workspaceSymbols(corpus, p.query ?? "")));
 
 connection.onShutdown(async () => {
+  // Keep the persisted index current for the next start (only when something changed since the last write).
+  if (cacheTimer) {
+    clearTimeout(cacheTimer);
+    await cache?.save().catch(() => undefined);
+  }
   await pool?.dispose();
 });
 

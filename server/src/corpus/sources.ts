@@ -45,7 +45,7 @@ export async function discover(root: string, filter: Partial<SourceFilter> = {})
   return out.sort();
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+export type ReadResult = { ok: true; text: string; size?: number; mtimeMs?: number } | { ok: false; reason: string };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -78,7 +78,8 @@ export async function readSource(file: string, maxBytes?: number, root?: string)
     }
     const st = await fs.stat(file);
     if (maxBytes !== undefined && st.size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1048576)} MB (marginalia.maxFileSizeMB)` };
-    return decodeSource(await fs.readFile(file), maxBytes);
+    const r = decodeSource(await fs.readFile(file), maxBytes);
+    return r.ok ? { ...r, size: st.size, mtimeMs: st.mtimeMs } : r;
   } catch (e) {
     return { ok: false, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
   }
