@@ -235,10 +235,13 @@ const RULE_TEXT: Record<string, string> = {
   "figure-mismatch": "A figure that disagrees with the same figure in another document",
 };
 
+// exitCode, not exit(): a piped stdout is written asynchronously and exit() would cut long output.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e) => {
     process.stderr.write(`marginalia: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(3);
+    process.exitCode = 3;
   },
 );

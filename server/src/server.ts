@@ -57,6 +57,7 @@ let settings: Settings = DEFAULTS;
 let canConfigure = false;
 let canWatchDynamically = false;
 let canTrackFolders = false;
+let canRefresh = { inlayHints: false, semanticTokens: false, codeLens: false };
 let indexing = false;
 /** The persisted index (warm start), when the client gave a storage folder. */
 let cache: IndexCache | undefined;
@@ -73,6 +74,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canWatchDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canTrackFolders = !!params.capabilities.workspace?.workspaceFolders;
+  const ws = params.capabilities.workspace;
+  canRefresh = { inlayHints: !!ws?.inlayHint?.refreshSupport, semanticTokens: !!ws?.semanticTokens?.refreshSupport, codeLens: !!ws?.codeLens?.refreshSupport };
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
@@ -269,6 +272,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     indexing = false;
     progress?.done();
     sendStatus();
+    refreshViews();
     schedulePublish([...corpus.uris(), ...annotationFiles()]);
   }
 }
@@ -314,9 +318,21 @@ async function analyzeAndStore(uri: string, text: string, version: number, urgen
     }
     // This document's diagnostics now; open ones too, since related claims may have changed.
     if (!indexing || documents.get(uri)) schedulePublish([uri, ...documents.keys(), ...annotationFiles()]);
+    if (documents.get(uri)) refreshViews();
   } catch (e) {
     log(`analysis of ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Asks the editor to re-request hints, colours and lenses, e.g. for files opened before indexing ended. */
+let refreshTimer: NodeJS.Timeout | undefined;
+function refreshViews(): void {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (canRefresh.inlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (canRefresh.semanticTokens) connection.languages.semanticTokens.refresh();
+    if (canRefresh.codeLens) void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+  }, 100);
 }
 
 function annotationFiles(): string[] {

@@ -14,11 +14,20 @@ export function analyzeDocument(text: string, catalog: Catalog): DocumentAnalysi
   const typeOf = (id: string) => catalog.get(id)?.type ?? learnedTypes.get(id);
   const sentences = segmentSentences(text);
   const figures = findFigures(text);
-  keyFigures(text, figures, mentions, sentences, (id) => catalog.get(id)?.parent, typeOf);
+  keyFigures(text, figures, mentions, sentences, (id) => subjectParent(catalog, id), typeOf);
   const claims = findClaims(text, sentences, mentions, figures, typeOf);
   // The text of each claim is a slice of the document: not worth storing or sending between threads.
   for (const c of claims as Claim[]) delete c.text;
   return { language: guessLanguage(text, folded), mentions, learned, figures, sentences, claims };
+}
+
+/**
+ * Figures are keyed by who they are about: a model or chip rolls up to its maker (DeepSeek-V3 →
+ * DeepSeek), but a company does not roll up to its owner (DeepSeek stays DeepSeek, not High-Flyer).
+ */
+function subjectParent(catalog: Catalog, id: string): string | undefined {
+  const e = catalog.get(id);
+  return e && (e.type === "model" || e.type === "chip" || e.type === "product") ? e.parent : undefined;
 }
 
 /** zh-Hant when a noticeable share of Han characters fold to another (simplified) character. */

@@ -16,7 +16,8 @@ export function inlayHints(corpus: Corpus, uri: string, from: number, to: number
   const out: InlayHint[] = [];
   for (const f of doc.analysis.figures) {
     if (f.end < from || f.start > to) continue;
-    if (!f.chineseNumerals || f.kind === "year" || f.kind === "date") continue;
+    // Exact amounts only: 五萬張 = 50,000 helps; 幾個月 = ≈2–9 months or 二〇二五年 = 2025 is clutter.
+    if (!f.chineseNumerals || f.approximate || f.kind === "year" || f.kind === "date" || f.kind === "duration") continue;
     out.push({ position: doc.lines.positionAt(f.end), label: `= ${f.display}`, kind: 1, paddingLeft: true, tooltip: `${f.text} → ${f.display}` });
   }
   return out;
