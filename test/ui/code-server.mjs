@@ -1,6 +1,6 @@
 // Shared harness for the real-VS-Code tests: code-server (installed by .ci/install-code-server.sh into
 // .ci-cache/) served on loopback, driven by Debian's Chromium through playwright-core.
-// Used by test/ui/hover.ui.mjs and test/vscode/run-code-server.mjs. No downloads: code-server and Node 24
+// Used by test/ui/editor.ui.mjs and test/vscode/run-code-server.mjs. No downloads: code-server and Node 24
 // come from the npm registry, Chromium from Debian.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";

@@ -5,22 +5,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import catalog from "../../server/data/entities.json";
 import type { EntityDef, EntityType } from "../../server/src/analysis/types";
+import { ENTITY_TYPES } from "../../server/src/annotations/types";
 
 const entities = catalog as unknown as EntityDef[];
 
-const TYPES: ReadonlySet<EntityType> = new Set<EntityType>([
-  "person",
-  "organization",
-  "government",
-  "model",
-  "chip",
-  "product",
-  "policy",
-  "concept",
-  "place",
-  "event",
-  "work",
-]);
+// The same list the annotation schema uses (one source of truth for entity types).
+const TYPES: ReadonlySet<EntityType> = new Set<EntityType>(ENTITY_TYPES);
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const NAME_KEYS = ["en", "zh-Hans", "zh-Hant", "regional", "short"] as const;
 
