@@ -18,6 +18,8 @@ export class PatternMatcher {
   private dict: number[] = [-1];
   private lengths: number[] = [];
   private built = false;
+  /** The root's transitions as a flat table (most steps of a scan start or fall back to the root). */
+  private root = new Int32Array(0);
 
   get size(): number {
     return this.lengths.length;
@@ -62,6 +64,8 @@ export class PatternMatcher {
         queue.push(to);
       }
     }
+    this.root = new Int32Array(0x10000);
+    for (const [c, to] of this.next[0]) this.root[c] = to;
     this.built = true;
   }
 
@@ -70,13 +74,14 @@ export class PatternMatcher {
     if (!this.built) this.build();
     const found: Match[] = [];
     if (this.lengths.length === 0) return found;
+    const root = this.root;
     let node = 0;
     for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
-      let t = this.next[node].get(c);
+      let t = node === 0 ? root[c] : this.next[node].get(c);
       while (t === undefined && node !== 0) {
         node = this.fail[node];
-        t = this.next[node].get(c);
+        t = node === 0 ? root[c] : this.next[node].get(c);
       }
       node = t ?? 0;
       let o = this.out[node] !== -1 ? node : this.dict[node];
