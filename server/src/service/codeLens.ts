@@ -16,8 +16,12 @@ export function codeLenses(corpus: Corpus, uri: string): CodeLens[] {
   const doc = corpus.get(uri);
   if (!doc) return [];
   const out: CodeLens[] = [];
+  // Only lenses that say something: claims a reader would check (unverified, disputed, or quoting a
+  // keyed figure) that do have related claims elsewhere, and entities that appear in other documents.
   doc.analysis.claims.forEach((c, i) => {
-    if (c.certainty === "asserted" && c.figures.length === 0) return; // plain sentences: no lens clutter
+    const worth = c.certainty === "rumor" || c.certainty === "unverified" || c.certainty === "disputed" || c.figures.some((f) => doc.analysis.figures[f]?.key);
+    if (!worth) return;
+    if (relatedClaims(corpus, { uri, claim: c, index: i }, 1).length === 0) return;
     out.push({ range: rangeOf(doc, c.start, c.start), data: { uri, claim: i } });
   });
   const seen = new Set<string>();
@@ -25,6 +29,7 @@ export function codeLenses(corpus: Corpus, uri: string): CodeLens[] {
     const id = corpus.canonical(m.entityId);
     if (seen.has(id)) continue;
     seen.add(id);
+    if (corpus.documentFrequency(id) < 2) continue;
     const def = corpus.definingMention(id);
     if (def && def.uri === uri && def.mention.start === m.start) out.push({ range: rangeOf(doc, m.start, m.start), data: { uri, entity: id } });
   }
