@@ -208,10 +208,13 @@ function folderOf(uri: string): WorkspaceFolder | undefined {
   return folders.filter((f) => uri.startsWith(f.uri.endsWith("/") ? f.uri : f.uri + "/")).sort((a, b) => b.uri.length - a.uri.length)[0];
 }
 
-/** Reads a source of a workspace folder; one that resolves (symbolic links) outside its folder is refused unread. */
-function readFolderSource(file: string): ReturnType<typeof readSource> {
+/**
+ * Reads a source of a workspace folder; one that resolves (symbolic links) outside its folder is
+ * refused unread. Files found by discover() were reached without following links: no check needed.
+ */
+function readFolderSource(file: string, discovered = false): ReturnType<typeof readSource> {
   const f = folderOf(pathToFileURL(file).href);
-  return readSource(file, settings.maxFileSizeMB * 1048576, f ? fileURLToPath(f.uri) : undefined);
+  return readSource(file, settings.maxFileSizeMB * 1048576, f && !discovered ? fileURLToPath(f.uri) : undefined);
 }
 
 function labelOf(uri: string): string {
@@ -244,7 +247,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     await forEachLimit(files, 8, async (file) => {
         const uri = pathToFileURL(file).href;
         if (!documents.get(uri)) {
-          const r = await readFolderSource(file);
+          const r = await readFolderSource(file, true);
           if (!r.ok) {
             skipped++;
             log(`skipped ${labelOf(uri)}: ${r.reason}`);

@@ -54,6 +54,8 @@ export class Corpus {
   private readonly byFigureKey = new Map<string, Map<string, Figure[]>>();
   /** learned id (from any name) → ids of the documents that bound it by a gloss, per gloss id */
   private readonly glossAlias = new Map<string, Map<string, Set<string>>>();
+  /** gloss id → the learned ids (aliases) that a gloss bound to it: the reverse of glossAlias. */
+  private readonly aliasesOf = new Map<string, Set<string>>();
   private sortedUris: string[] | undefined;
   /** learned entity id (or the catalog id a gloss bound) → uri → learned entries */
   private readonly learnedById = new Map<string, Map<string, LearnedEntity[]>>();
@@ -113,7 +115,11 @@ export class Corpus {
     for (const f of a.figures) if (f.key) (push(getOr(this.byFigureKey, f.key), uri, f), this.figureLists.delete(f.key));
     for (const l of a.learned) {
       if (l.via !== "gloss") continue;
-      for (const n of l.names) getOr(getOr(this.glossAlias, learnedId(foldString(n))), l.id, () => new Set<string>()).add(uri);
+      for (const n of l.names) {
+        const alias = learnedId(foldString(n));
+        getOr(getOr(this.glossAlias, alias), l.id, () => new Set<string>()).add(uri);
+        getOr(this.aliasesOf, l.id, () => new Set<string>()).add(alias);
+      }
     }
     return doc;
   }
@@ -134,7 +140,10 @@ export class Corpus {
         const byGloss = this.glossAlias.get(alias);
         const docs = byGloss?.get(l.id);
         docs?.delete(uri);
-        if (docs && docs.size === 0) byGloss!.delete(l.id);
+        if (docs && docs.size === 0) {
+          byGloss!.delete(l.id);
+          this.aliasesOf.get(l.id)?.delete(alias);
+        }
         if (byGloss && byGloss.size === 0) this.glossAlias.delete(alias);
       }
     }
@@ -153,8 +162,10 @@ export class Corpus {
 
   /** Every raw id that canonicalizes to this entity. */
   private idsOf(canonicalId: string): string[] {
+    const aliases = this.aliasesOf.get(canonicalId);
+    if (!aliases) return [canonicalId];
     const ids = new Set([canonicalId]);
-    for (const [alias, glosses] of this.glossAlias) if (glosses.has(canonicalId)) ids.add(alias);
+    for (const alias of aliases) if (this.canonical(alias) === canonicalId) ids.add(alias);
     return [...ids];
   }
 

@@ -38,12 +38,12 @@ export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): Relate
   for (const fi of ref.claim.figures) {
     const f = doc.analysis.figures[fi];
     if (!f?.key) continue;
-    let seen = 0;
+    let scanned = 0;
     for (const other of corpus.figuresByKey(f.key)) {
+      if (++scanned > MAX_SCAN) break; // a key quoted everywhere links plenty without scanning it all
       if (other.uri === ref.uri || !compatible(f, other.figure)) continue;
       const c = corpus.claimAt(other.uri, other.figure.start);
       if (c) add({ ...c, reason: `same figure (${f.key}: ${other.figure.display})`, score: 10 });
-      if (++seen >= MAX_SCAN) break; // a key quoted everywhere links plenty without scanning it all
     }
   }
   // 2. Distinctive shared entities: inverse document frequency, at least two entities in common.
