@@ -5,6 +5,9 @@ import type { Figure, Mention } from "../analysis/types";
 import { contextSnippet, md } from "./context";
 import { rangeOf, type Hover } from "./protocolTypes";
 
+/** How many documents a hover card links to. */
+const MAX_DOCUMENTS = 12;
+
 const TYPE_LABEL: Record<string, string> = {
   person: "person",
   organization: "organization",
@@ -58,10 +61,14 @@ function entityHover(corpus: Corpus, doc: CorpusDocument, m: Mention): Hover | n
   const counts = corpus.mentionCounts(m.entityId);
   const total = counts.reduce((s, c) => s + c.count, 0);
   if (counts.length) {
+    // The documents that mention it most first; a card lists a handful, not thousands.
+    const shown = counts.length <= MAX_DOCUMENTS ? counts : [...counts].sort((a, b) => b.count - a.count).slice(0, MAX_DOCUMENTS);
+    const more = counts.length - shown.length;
     lines.push(
       "",
       `Mentioned in ${counts.length} document${counts.length === 1 ? "" : "s"} (${total}×): ` +
-        counts.map((c) => `${link(corpus, c.uri, c.first.start)} ×${c.count}`).join(" · "),
+        shown.map((c) => `${link(corpus, c.uri, c.first.start)} ×${c.count}`).join(" · ") +
+        (more > 0 ? ` · and ${more} more (Find All References)` : ""),
     );
   }
   return { contents: { kind: "markdown", value: lines.join("\n") }, range: rangeOf(doc, m.start, m.end) };
