@@ -119,13 +119,15 @@ export class Lsp {
     this.send({ method, params });
   }
 
-  async initialize(folder) {
+  /** @param {object} [initializationOptions] e.g. { storagePath } for the persisted index */
+  async initialize(folder, initializationOptions) {
     const uri = pathToFileURL(path.resolve(folder)).href;
     const r = await this.request(
       "initialize",
       {
         processId: process.pid,
         rootUri: uri,
+        initializationOptions,
         workspaceFolders: [{ uri, name: path.basename(folder) }],
         capabilities: {
           general: { positionEncodings: ["utf-16"] },

@@ -76,7 +76,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canTrackFolders = !!params.capabilities.workspace?.workspaceFolders;
   const ws = params.capabilities.workspace;
   canRefresh = { inlayHints: !!ws?.inlayHint?.refreshSupport, semanticTokens: !!ws?.semanticTokens?.refreshSupport, codeLens: !!ws?.codeLens?.refreshSupport };
-  pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log);
+  pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, corpus.catalog);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
   if (typeof options?.storagePath === "string" && options.storagePath) cache = new IndexCache(path.join(options.storagePath, "index-v1.bin"), analysisKey());

@@ -41,8 +41,10 @@ export class AnalysisPool {
     workerFile?: string,
     size = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4)),
     private log: (msg: string) => void = () => {},
+    /** A catalog already built from the same entries (building one takes a few hundred ms). */
+    catalog?: Catalog,
   ) {
-    this.inProcess = new Catalog(builtin, user);
+    this.inProcess = catalog ?? new Catalog(builtin, user);
     if (workerFile && fs.existsSync(workerFile)) {
       for (let i = 0; i < size; i++) this.spawn(workerFile);
     }
