@@ -354,6 +354,7 @@ async function main() {
   if (cfg.indexOnly) {
     await settle(cold, docs, cfg.diagnosticsOff ? cfg.settleS : 0);
     await cold.s.close(60000);
+    fs.rmSync(cfg.storage, { recursive: true, force: true });
     res.notes.push("--index-only: cold index only.");
     return finish(res);
   }
