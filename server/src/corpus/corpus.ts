@@ -193,17 +193,23 @@ export class Corpus {
     return n;
   }
 
-  /** Counts per document, without materializing every mention. */
+  /** Counts per document, without materializing every mention; in no particular order. */
   mentionCounts(entityId: string): Array<{ uri: string; count: number; first: Mention }> {
-    const id = this.canonical(entityId);
+    const ids = this.idsOf(this.canonical(entityId));
+    if (ids.length === 1) {
+      // The common case: one id, one list per document, already in document order.
+      const out: Array<{ uri: string; count: number; first: Mention }> = [];
+      for (const [uri, ms] of this.byEntity.get(ids[0]) ?? []) out.push({ uri, count: ms.length, first: ms[0] });
+      return out;
+    }
     const perUri = new Map<string, { count: number; first: Mention }>();
-    for (const raw of this.idsOf(id))
+    for (const raw of ids)
       for (const [uri, ms] of this.byEntity.get(raw) ?? []) {
         const cur = perUri.get(uri);
         const first = ms[0]; // an analysis lists its mentions in document order
         perUri.set(uri, { count: (cur?.count ?? 0) + ms.length, first: cur && cur.first.start < first.start ? cur.first : first });
       }
-    return [...perUri.keys()].sort().map((uri) => ({ uri, ...perUri.get(uri)! }));
+    return [...perUri].map(([uri, c]) => ({ uri, ...c }));
   }
 
   /** The mention at an offset of a document (the innermost one if several touch it). */

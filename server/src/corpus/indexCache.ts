@@ -17,11 +17,18 @@ export interface CachedDocument {
   analysis: DocumentAnalysis;
 }
 
-interface CacheFile {
+/**
+ * File layout: a sequence of chunks, each a 4-byte little-endian length and a v8-serialized value;
+ * the first is the header `{ version, key }`, every other one `Record<uri, CachedDocument>` for a
+ * few hundred documents. Chunks let both writing and reading yield to requests between them
+ * instead of freezing the server for seconds on a 100 MB corpus.
+ */
+interface Header {
   version: number;
   key: string;
-  documents: Record<string, CachedDocument>;
 }
+const CHUNK_DOCUMENTS = 250;
+const yieldToRequests = () => new Promise<void>((r) => setImmediate(r));
 
 export function cacheKey(...parts: unknown[]): string {
   const h = createHash("sha256");
@@ -45,9 +52,24 @@ export class IndexCache {
   /** Loads the cache if it exists and matches the key; otherwise starts empty. */
   async load(): Promise<boolean> {
     try {
-      const data = v8.deserialize(await fs.readFile(this.file)) as CacheFile;
-      if (data?.version !== ANALYZER_VERSION || data.key !== this.key || typeof data.documents !== "object") return false;
-      this.documents = new Map(Object.entries(data.documents));
+      const buf = await fs.readFile(this.file);
+      let at = 0;
+      const next = (): unknown => {
+        if (at + 4 > buf.length) return undefined;
+        const len = buf.readUInt32LE(at);
+        if (at + 4 + len > buf.length) throw new Error("truncated");
+        const v = v8.deserialize(buf.subarray(at + 4, at + 4 + len));
+        at += 4 + len;
+        return v;
+      };
+      const header = next() as Header | undefined;
+      if (header?.version !== ANALYZER_VERSION || header.key !== this.key) return false;
+      const docs = new Map<string, CachedDocument>();
+      for (let chunk = next(); chunk !== undefined; chunk = next()) {
+        for (const [uri, d] of Object.entries(chunk as Record<string, CachedDocument>)) docs.set(uri, d);
+        await yieldToRequests();
+      }
+      this.documents = docs;
       return true;
     } catch {
       return false;
@@ -74,12 +96,31 @@ export class IndexCache {
     this.documents.clear();
   }
 
-  /** Writes the cache atomically (temporary file, then rename). */
+  /** Writes the cache atomically (temporary file, then rename), a chunk at a time. */
   async save(): Promise<void> {
-    const data: CacheFile = { version: ANALYZER_VERSION, key: this.key, documents: Object.fromEntries(this.documents) };
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, v8.serialize(data));
+    const out = await fs.open(tmp, "w");
+    try {
+      const write = async (value: unknown) => {
+        const body = v8.serialize(value);
+        const len = Buffer.alloc(4);
+        len.writeUInt32LE(body.length);
+        await out.write(len);
+        await out.write(body);
+      };
+      await write({ version: ANALYZER_VERSION, key: this.key } satisfies Header);
+      const entries = [...this.documents];
+      for (let i = 0; i < entries.length; i += CHUNK_DOCUMENTS) {
+        await write(Object.fromEntries(entries.slice(i, i + CHUNK_DOCUMENTS)));
+        await yieldToRequests();
+      }
+    } catch (e) {
+      await out.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+    await out.close();
     await fs.rename(tmp, this.file);
   }
 }

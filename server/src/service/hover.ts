@@ -40,6 +40,21 @@ export function link(corpus: Corpus, uri: string, offset: number, label?: string
   return `[${md(label ?? d.label)}:${p.line + 1}](${uri}#L${p.line + 1},${p.character + 1})`;
 }
 
+/** The k entries with the highest counts, without sorting thousands of them. */
+function topByCount<T extends { count: number }>(items: readonly T[], k: number): T[] {
+  const top: T[] = [];
+  for (const it of items) {
+    if (top.length < k) {
+      top.push(it);
+      top.sort((a, b) => b.count - a.count);
+    } else if (it.count > top[k - 1].count) {
+      top[k - 1] = it;
+      top.sort((a, b) => b.count - a.count);
+    }
+  }
+  return top;
+}
+
 function entityHover(corpus: Corpus, doc: CorpusDocument, m: Mention): Hover | null {
   const info = corpus.entity(m.entityId);
   if (!info) return null;
@@ -62,7 +77,8 @@ function entityHover(corpus: Corpus, doc: CorpusDocument, m: Mention): Hover | n
   const total = counts.reduce((s, c) => s + c.count, 0);
   if (counts.length) {
     // The documents that mention it most first; a card lists a handful, not thousands.
-    const shown = counts.length <= MAX_DOCUMENTS ? counts : [...counts].sort((a, b) => b.count - a.count).slice(0, MAX_DOCUMENTS);
+    const byUri = (a: { uri: string }, b: { uri: string }) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+    const shown = counts.length <= MAX_DOCUMENTS ? [...counts].sort(byUri) : topByCount(counts, MAX_DOCUMENTS).sort(byUri);
     const more = counts.length - shown.length;
     lines.push(
       "",
