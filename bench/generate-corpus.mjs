@@ -46,7 +46,7 @@ export function parseArgs(argv) {
 }
 
 // ---------------------------------------------------------------- PRNG (mulberry32 + helpers)
-function rng(seed) {
+export function rng(seed) {
   let s = seed >>> 0;
   const next = () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { generate, parseArgs as parseGenArgs } from "./generate-corpus.mjs";
+import { generate, parseArgs as parseGenArgs, rng } from "./generate-corpus.mjs";
 import { Lsp } from "./lsp.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,17 +48,6 @@ const cfg = {
 const SEVERITY_OFF = { severity: { rumor: "off", unconfirmed: "off", speculation: "off", disputed: "off", "figure-mismatch": "off" } };
 
 // ---------------------------------------------------------------- helpers
-function rng(seed) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n) };
-}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (m) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 function quantile(xs, q) {

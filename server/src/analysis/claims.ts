@@ -30,6 +30,7 @@
 // qualifies, plus what a lead-in cue introduces ("有传言称，X", "据说：X"). Trailing clause separators
 // are trimmed; sentence terminators and closing quotes are kept.
 
+import { lowerBound } from "./spans";
 import type { Certainty, Claim, Cue, CueKind, Figure, Mention, Span, Speaker } from "./types";
 import { lexiconLists, scanLexicon, type LexHit } from "./cues";
 import { clausesOf, isCJK, isSpace, type Sentence } from "./sentences";
@@ -111,16 +112,6 @@ function lastSignificant(text: string, s: number, e: number): number {
   return i >= s ? text.charCodeAt(i) : -1;
 }
 
-function lowerBound<T extends Span>(arr: T[], pos: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (arr[mid].start < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Speaker labels ("Dario Amodei：", "特里奥罗:", "问:")

@@ -28,6 +28,7 @@
 // 1月30日 → 130: a 0 stands for an unknown part); durations count their unit (classifier / display
 // say which); fractions (五分之一) and 成 (三成) are percents.
 
+import { lowerBound } from "./spans";
 import data from "../../data/figures.json";
 import type { Figure, FigureKind, Mention, Qualifier, Span } from "./types";
 import {
@@ -1479,16 +1480,7 @@ export function keyFigures(
     return cur;
   };
   // Index of the last mention starting before `pos`.
-  const lastBefore = (pos: number): number => {
-    let lo = 0;
-    let hi = ms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ms[mid].start < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
-  };
+  const lastBefore = (pos: number): number => lowerBound(ms, pos) - 1;
   const sentenceOf = (pos: number): number => {
     let lo = 0;
     let hi = ss.length;
