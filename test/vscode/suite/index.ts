@@ -329,6 +329,39 @@ const cases: Case[] = [
       );
     },
   },
+  {
+    // Runs last: it kills the language server the way a crash would, and expects the client to
+    // start a new one that answers again (issue 7: "the client restarts it").
+    name: "a server that dies is restarted by the client and answers again",
+    async fn(ctx) {
+      const fs = require("node:fs") as typeof import("node:fs");
+      const extPath = ctx.vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+      const serverPids = (): number[] =>
+        fs
+          .readdirSync("/proc")
+          .filter((d) => /^\d+$/.test(d))
+          .filter((d) => {
+            try {
+              const cmd = fs.readFileSync(`/proc/${d}/cmdline`, "utf8");
+              return cmd.includes(extPath) && cmd.includes("server.js") && cmd.includes("--node-ipc");
+            } catch {
+              return false;
+            }
+          })
+          .map(Number);
+      const before = serverPids();
+      assert.ok(before.length >= 1, `no Marginalia server process found under ${extPath}`);
+      for (const pid of before) process.kill(pid, "SIGKILL");
+      log(`  killed server process(es) ${before.join(", ")}`);
+      const { value: after } = await poll(async () => serverPids().filter((p) => !before.includes(p)), (p) => p.length > 0, 30_000, 250);
+      assert.ok(after.length, "no new server process within 30 s");
+      log(`  new server process(es) ${after.join(", ")}`);
+      const doc = await ctx.open(DOC_004);
+      const { inside } = find(ctx.vscode, doc, ENTITY_TEXT);
+      const { value: text } = await poll(() => hoverAt(ctx.vscode, doc, inside), (t) => /nvidia/i.test(t ?? ""), SERVER_READY_TIMEOUT_MS, 500);
+      assert.match(text ?? "", /nvidia/i, "the restarted server does not answer the hover");
+    },
+  },
 ];
 
 export async function run(): Promise<void> {
