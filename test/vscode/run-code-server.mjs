@@ -106,8 +106,6 @@ async function main() {
     ]);
     log(`extension host exited with code ${code}; logs in ${path.relative(ROOT, sb.logDir)}/`);
     return typeof code === "number" ? code : 1;
-  } catch (e) {
-    throw e;
   } finally {
     log("stopping Chromium and code-server");
     await stopAll();

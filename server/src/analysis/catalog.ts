@@ -102,16 +102,22 @@ export function fullNames(e: EntityDef): string[] {
  */
 export function shortNames(e: EntityDef): string[] {
   const out = [...(e.names.short ?? [])];
-  if (e.type === "person") {
-    for (const n of fullNames(e)) {
-      const dot = n.lastIndexOf("·");
-      if (dot > 0 && n.length - dot - 1 >= 2) out.push(n.slice(dot + 1));
-      const words = n.split(/\s+/);
-      if (words.length >= 2 && words[words.length - 1].length >= 3) out.push(words[words.length - 1]);
-    }
-  }
+  if (e.type === "person") for (const n of fullNames(e)) out.push(...surnameForms(n));
   const full = new Set(fullNames(e).map(foldString));
   return unique(out).filter((s) => !full.has(foldString(s)));
+}
+
+/**
+ * The part of a person's name that later stands alone: what follows the last · of a transliteration
+ * (阿莫代伊 of 达里奥·阿莫代伊), or the last word of a Latin name (Amodei of Dario Amodei).
+ */
+export function surnameForms(name: string): string[] {
+  const out: string[] = [];
+  const dot = name.lastIndexOf("·");
+  if (dot > 0 && name.length - dot - 1 >= 2) out.push(name.slice(dot + 1));
+  const words = name.split(/\s+/);
+  if (words.length >= 2 && words[words.length - 1].length >= 3) out.push(words[words.length - 1]);
+  return out;
 }
 
 function unique(xs: string[]): string[] {

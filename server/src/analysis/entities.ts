@@ -2,7 +2,7 @@
 // text, glosses that bind a Chinese and an English name, short forms that refer back to a full name
 // seen earlier, and candidate entities (transliterated names with ·, capitalized Latin names).
 import type { EntityType, LearnedEntity, Mention, Span } from "./types";
-import type { Catalog } from "./catalog";
+import { surnameForms, type Catalog } from "./catalog";
 import { toOriginal, type FoldedText } from "./fold";
 import { selectLongest, type Match } from "./matcher";
 import lexicon from "../../data/names.json";
@@ -105,7 +105,7 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
     if (sides.length === 1) continue;
     addShort(shortForms, text.slice(g.han.start, g.han.end), id, true);
     addShort(shortForms, text.slice(g.latin.start, g.latin.end), id, true);
-    for (const s of personShortForms(text.slice(g.han.start, g.han.end), text.slice(g.latin.start, g.latin.end))) addShort(shortForms, s, id, false);
+    for (const s of [...surnameForms(text.slice(g.han.start, g.han.end)), ...surnameForms(text.slice(g.latin.start, g.latin.end))]) addShort(shortForms, s, id, false);
   }
 
   // Phase 3: short forms of entities whose full name came earlier (catalog short names, surnames).
@@ -145,16 +145,6 @@ function addShort(map: Map<string, Map<string, boolean>>, form: string, id: stri
   const ids = map.get(form) ?? new Map<string, boolean>();
   ids.set(id, (ids.get(id) ?? false) || isFull);
   map.set(form, ids);
-}
-
-/** Surname-like short forms of a glossed person name: 特里奥罗 from 保罗·特里奥罗, triolo from paul triolo. */
-function personShortForms(han: string, latin: string): string[] {
-  const out: string[] = [];
-  const dot = han.lastIndexOf("·");
-  if (dot > 0 && han.length - dot - 1 >= 2) out.push(han.slice(dot + 1));
-  const words = latin.split(/\s+/);
-  if (words.length >= 2 && words[words.length - 1].length >= 3) out.push(words[words.length - 1]);
-  return out;
 }
 
 function guessType(han: string, latin: string): EntityType {

@@ -2,7 +2,7 @@
 // (entity → mentions, figure key → figures, claim → related claims), updated by difference when one
 // document changes so a keystroke never rebuilds the whole corpus.
 import type { Claim, DocumentAnalysis, EntityDef, Figure, LearnedEntity, Mention } from "../analysis/types";
-import { Catalog, fullNames, type UserEntity } from "../analysis/catalog";
+import { Catalog, type UserEntity } from "../analysis/catalog";
 import { analyzeDocument } from "../analysis/analyze";
 import { learnedId } from "../analysis/entities";
 import { foldString } from "../analysis/fold";
@@ -354,12 +354,6 @@ export class Corpus {
       .sort((a, b) => a.rank - b.rank || a.info.name.localeCompare(b.info.name))
       .slice(0, limit)
       .map((x) => x.info);
-  }
-
-  /** Every name of a catalog entity (used by tests and the CLI). */
-  namesOf(id: string): string[] {
-    const def = this.catalog.get(id);
-    return def ? fullNames(def) : [];
   }
 }
 
