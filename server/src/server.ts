@@ -21,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { EntityDef } from "./analysis/types";
 import { Corpus } from "./corpus/corpus";
 import { AnalysisPool } from "./corpus/pool";
-import { discover, makeFilter, readSource, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "./corpus/sources";
+import { discover, makeFilter, readSource, readDiscoveredSourceSync, isInside, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "./corpus/sources";
 import { hover } from "./service/hover";
 import { entityDefinition, entityHighlights, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
 import { documentDiagnostics, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
@@ -31,7 +31,7 @@ import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./service/semantic
 import { codeLenses, resolveCodeLens, type CodeLens } from "./service/codeLens";
 import { ServerCommand, annotationFileDiagnostics, runServerCommand, renameEdits, entityEntryLocation, type EditRequest } from "./service/annotate";
 import { WorkspaceAnnotations, ANNOTATION_FILE, type AnnotationFolder } from "./corpus/annotations";
-import { promises as fsp } from "node:fs";
+import { promises as fsp, realpathSync } from "node:fs";
 import { IndexCache, cacheKey } from "./corpus/indexCache";
 import { documentSymbols, workspaceSymbols } from "./service/symbols";
 import builtinCatalog from "../data/entities.json";
@@ -79,7 +79,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, corpus.catalog);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
-  if (typeof options?.storagePath === "string" && options.storagePath) cache = new IndexCache(path.join(options.storagePath, "index-v1.bin"), analysisKey());
+  if (typeof options?.storagePath === "string" && options.storagePath) cache = new IndexCache(path.join(options.storagePath, "index-v2.bin"), analysisKey());
   return {
     capabilities: {
       positionEncoding: "utf-16",
@@ -162,7 +162,11 @@ function annotationTextChanged(fileUri: string, text: string, reanalyze = true):
     pool.setUserEntities(annotations.userEntities());
     corpus.replaceCatalog(pool.catalog());
     cache?.reset(analysisKey());
-    if (reanalyze) for (const d of corpus.documents()) void analyzeAndStore(d.uri, d.text, d.version, !!documents.get(d.uri));
+    if (reanalyze)
+      for (const d of corpus.documents()) {
+        if (documents.get(d.uri) || d.hasText || !d.uri.startsWith("file:")) void analyzeAndStore(d.uri, d.text, d.version, !!documents.get(d.uri));
+        else void reanalyzeFile(d.uri);
+      }
   }
   schedulePublish([fileUri, ...(r.changed ? corpus.uris() : [])]);
 }
@@ -244,28 +248,36 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     let skipped = 0;
     let fromCache = 0;
     const reportEvery = Math.max(1, Math.floor(files.length / 100));
-    await forEachLimit(files, 8, async (file) => {
-        const uri = pathToFileURL(file).href;
-        if (!documents.get(uri)) {
-          const r = await readFolderSource(file, true);
+    const maxBytes = settings.maxFileSizeMB * 1048576;
+    // Workers read and analyse the files; the main thread only stores what they send back. Enough
+    // files in flight to keep every worker busy while the main thread handles a reply.
+    await forEachLimit(files, Math.max(8, pool.threads * 4), async (file) => {
+      const uri = pathToFileURL(file).href;
+      if (!documents.get(uri)) {
+        // Unchanged since the persisted index was written: no need to read or analyse it again.
+        const cached = cache?.lookupFile(uri, file);
+        if (cached) {
+          wanted.set(uri, --diskVersion);
+          corpus.setPacked(uri, cached.packed, cached.lines, diskVersion, labelOf(uri), diskText(file, true));
+          fromCache++;
+        } else {
+          const version = --diskVersion;
+          wanted.set(uri, version);
+          const r = await pool.analyzeFile({ file, maxBytes }).catch((e: Error) => ({ ok: false as const, reason: `analysis failed (${e.message})` }));
           if (!r.ok) {
             skipped++;
             log(`skipped ${labelOf(uri)}: ${r.reason}`);
-          } else {
-            // Unchanged since the persisted index was written: no need to analyse it again.
-            const cached = r.size !== undefined ? cache?.lookup(uri, r.size, r.mtimeMs!) : undefined;
-            if (cached) {
-              wanted.set(uri, --diskVersion);
-              corpus.set(uri, r.text, diskVersion, labelOf(uri), cached);
-              fromCache++;
-            } else await analyzeAndStore(uri, r.text, --diskVersion, false, diskOf(r));
+          } else if (wanted.get(uri) === version && !documents.get(uri) && folderOf(uri)) {
+            corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), diskText(file, true));
+            cache?.put(uri, r.size, r.mtimeMs, r.packed, r.lines);
           }
         }
-        done++;
-        if (done % reportEvery === 0 || done === files.length) {
-          progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} documents`);
-          sendStatus();
-        }
+      }
+      done++;
+      if (done % reportEvery === 0 || done === files.length) {
+        progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} documents`);
+        sendStatus();
+      }
     });
     log(`indexed ${files.length - skipped} documents (${skipped} skipped, ${fromCache} from the persisted index) in ${Date.now() - t0} ms`);
     scheduleCacheSave(0);
@@ -308,20 +320,58 @@ function scheduleCacheSave(delayMs = 10_000): void {
   cacheTimer.unref?.();
 }
 
+/** Reads a closed document's text again when a feature needs it (the corpus keeps no copy). */
+function diskText(file: string, discovered: boolean): () => string | undefined {
+  return () => {
+    if (!discovered) {
+      const f = folderOf(pathToFileURL(file).href);
+      if (!f || !isInsideReal(fileURLToPath(f.uri), file)) return undefined;
+    }
+    const r = readDiscoveredSourceSync(file, settings.maxFileSizeMB * 1048576);
+    return r.ok ? r.text : undefined;
+  };
+}
+
+function isInsideReal(folder: string, file: string): boolean {
+  try {
+    return isInside(realpathSync(folder), realpathSync(file));
+  } catch {
+    return false;
+  }
+}
+
+/** Re-reads and re-analyses a closed file in a worker (the catalog changed). */
+async function reanalyzeFile(uri: string): Promise<void> {
+  const version = --diskVersion;
+  wanted.set(uri, version);
+  const file = fileURLToPath(uri);
+  const r = await pool.analyzeFile({ file, maxBytes: settings.maxFileSizeMB * 1048576 }).catch((e: Error) => ({ ok: false as const, reason: e.message }));
+  if (wanted.get(uri) !== version || documents.get(uri) || !folderOf(uri)) return;
+  if (!r.ok) return void log(`skipped ${labelOf(uri)}: ${r.reason}`);
+  corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), diskText(file, false));
+  cache?.put(uri, r.size, r.mtimeMs, r.packed, r.lines);
+  schedulePublish([uri]);
+}
+
+/**
+ * Analyses a text and stores the result. An open document keeps its text in memory; a file read from
+ * disk (`disk`) keeps only its analysis and is read again when a feature needs its text.
+ */
 async function analyzeAndStore(uri: string, text: string, version: number, urgent: boolean, disk?: { size: number; mtimeMs: number }): Promise<void> {
   wanted.set(uri, version);
   try {
-    const analysis = await pool.analyze({ text, urgent, key: uri });
+    const r = await pool.analyze({ text, urgent, key: uri });
     if (wanted.get(uri) !== version) return; // a newer version is on its way
     if (!documents.get(uri) && !folderOf(uri)) return void wanted.delete(uri); // its folder was removed meanwhile
-    corpus.set(uri, text, version, labelOf(uri), analysis);
+    const open = !!documents.get(uri);
+    corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), open || !disk || !uri.startsWith("file:") ? text : diskText(fileURLToPath(uri), false));
     if (disk && cache) {
-      cache.put(uri, disk.size, disk.mtimeMs, analysis);
+      cache.put(uri, disk.size, disk.mtimeMs, r.packed, r.lines);
       if (!indexing) scheduleCacheSave();
     }
     // This document's diagnostics now; open ones too, since related claims may have changed.
-    if (!indexing || documents.get(uri)) schedulePublish([uri, ...documents.keys(), ...annotationFiles()]);
-    if (documents.get(uri)) refreshViews();
+    if (!indexing || open) schedulePublish([uri, ...documents.keys(), ...annotationFiles()]);
+    if (open) refreshViews();
   } catch (e) {
     log(`analysis of ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -343,14 +393,13 @@ function annotationFiles(): string[] {
 }
 
 function sendStatus(): void {
-  let mentions = 0;
-  for (const d of corpus.documents()) mentions += d.analysis.mentions.length;
+  const counts = corpus.counts;
   void connection.sendNotification("marginalia/status", {
     indexing,
-    documents: corpus.size,
+    documents: counts.documents,
     entities: corpus.mentionedEntities().length,
-    mentions,
-    claims: corpus.documents().reduce((s, d) => s + d.analysis.claims.length, 0),
+    mentions: counts.mentions,
+    claims: counts.claims,
   });
 }
 

@@ -28,6 +28,10 @@ export class LineIndex {
     return this.starts.length;
   }
 
+  lineStart(line: number): number {
+    return this.starts[line];
+  }
+
   /** Offset just past the line's content (before its line break). */
   lineEnd(line: number): number {
     if (line + 1 >= this.starts.length) return this.text.length;

@@ -7,17 +7,75 @@ import { analyzeDocument } from "../analysis/analyze";
 import { learnedId } from "../analysis/entities";
 import { foldString } from "../analysis/fold";
 import { LineIndex } from "../analysis/lines";
+import { lineTable, StoredLines } from "../analysis/lineTable";
+import {
+  claimCount,
+  claimEnd,
+  claimStart,
+  figureCount,
+  figureEnd,
+  figureKey,
+  figureStart,
+  lastStartingAtOrBefore,
+  mentionCount,
+  mentionEnd,
+  mentionEntity,
+  mentionStart,
+  packAnalysis,
+  storedMention,
+  unpackAnalysis,
+  unpackClaim,
+  unpackFigure,
+  type PackedAnalysis,
+} from "../analysis/packed";
 import builtinCatalog from "../../data/entities.json";
 
-export interface CorpusDocument {
-  uri: string;
-  /** Path relative to its workspace folder, for display (falls back to the file name). */
-  label: string;
-  text: string;
-  version: number;
-  lines: LineIndex;
-  analysis: DocumentAnalysis;
+/** Reads the text of a document the corpus does not keep in memory (a closed file), or undefined. */
+export type TextReader = () => string | undefined;
+
+/**
+ * One indexed document. Its analysis is kept packed (typed arrays); `analysis` rebuilds the objects
+ * when a feature needs them, and the corpus keeps the last few rebuilt ones. Files that are not open
+ * keep no text: `text` reads it again from disk when a feature asks (a hover's context line).
+ */
+export class CorpusDocument {
+  private lineIndex: LineIndex | StoredLines | undefined;
+  constructor(
+    private readonly corpus: Corpus,
+    readonly uri: string,
+    /** Path relative to its workspace folder, for display (falls back to the file name). */
+    readonly label: string,
+    readonly version: number,
+    readonly packed: PackedAnalysis,
+    private readonly lineData: Int32Array,
+    private readonly source: string | TextReader,
+  ) {}
+
+  /** Whether the text is held in memory (open documents, the CLI) rather than read on demand. */
+  get hasText(): boolean {
+    return typeof this.source === "string";
+  }
+
+  get text(): string {
+    return typeof this.source === "string" ? this.source : this.corpus.readText(this.uri, this.source);
+  }
+
+  get lines(): Lines {
+    return (this.lineIndex ??= typeof this.source === "string" ? new LineIndex(this.source) : new StoredLines(this.lineData));
+  }
+
+  get analysis(): DocumentAnalysis {
+    return this.corpus.materialize(this);
+  }
+
+  /** The line table, for the persisted index. */
+  get lineTable(): Int32Array {
+    return this.lineData;
+  }
 }
+
+/** Offsets ↔ positions, with or without the text in memory. */
+export type Lines = Pick<LineIndex, "positionAt" | "offsetAt" | "lineEnd" | "lineCount" | "lineStart">;
 
 export interface MentionRef {
   uri: string;
@@ -45,13 +103,19 @@ export interface EntityInfo {
   source: "catalog" | "user" | "learned" | "candidate";
 }
 
+/** How many rebuilt analyses and re-read texts the corpus keeps (the documents someone is looking at). */
+const MATERIALIZED = 48;
+const TEXTS = 16;
+
 export class Corpus {
   catalog: Catalog;
   private readonly docs = new Map<string, CorpusDocument>();
-  /** entity id → uri → mentions */
-  private readonly byEntity = new Map<string, Map<string, Mention[]>>();
-  /** figure key → uri → figures */
-  private readonly byFigureKey = new Map<string, Map<string, Figure[]>>();
+  /** entity id → uri → number of mentions */
+  private readonly byEntity = new Map<string, Map<string, number>>();
+  /** entity id → number of mentions in the whole corpus */
+  private readonly entityTotals = new Map<string, number>();
+  /** figure key → uris of the documents that quote a figure under it */
+  private readonly byFigureKey = new Map<string, Set<string>>();
   /** learned id (from any name) → ids of the documents that bound it by a gloss, per gloss id */
   private readonly glossAlias = new Map<string, Map<string, Set<string>>>();
   /** gloss id → the learned ids (aliases) that a gloss bound to it: the reverse of glossAlias. */
@@ -63,6 +127,12 @@ export class Corpus {
   private figureLists = new Map<string, FigureRef[]>();
   /** Defining mentions, computed on demand and forgotten whenever the corpus changes. */
   private definitions = new Map<string, MentionRef | null>();
+  /** One copy of each string the analyses share (entity ids, cue words, figure keys). */
+  private readonly strings = new Map<string, string>();
+  /** Recently rebuilt analyses and re-read texts, least recently used first. */
+  private readonly materialized = new Map<CorpusDocument, DocumentAnalysis>();
+  private readonly texts = new Map<string, string>();
+  private totals = { mentions: 0, claims: 0 };
 
   constructor(
     builtin: readonly EntityDef[] = builtinCatalog as EntityDef[],
@@ -76,6 +146,11 @@ export class Corpus {
 
   get size(): number {
     return this.docs.size;
+  }
+
+  /** Mentions and claims in the whole corpus (kept up to date by set and remove). */
+  get counts(): { documents: number; mentions: number; claims: number } {
+    return { documents: this.docs.size, ...this.totals };
   }
 
   documents(): CorpusDocument[] {
@@ -102,18 +177,38 @@ export class Corpus {
     for (const d of [...this.docs.values()]) this.set(d.uri, d.text, d.version, d.label, this.analyze(d.text, this.catalog));
   }
 
-  /** Analyses and stores a document (or stores a ready analysis, e.g. from a worker). */
+  /** Analyses and stores a document whose text stays in memory (or stores a ready analysis of it). */
   set(uri: string, text: string, version = 0, label?: string, analysis?: DocumentAnalysis): CorpusDocument {
     const a = analysis ?? this.analyze(text, this.catalog);
+    const doc = this.setPacked(uri, packAnalysis(a), lineTable(text), version, label, text);
+    this.remember(doc, a);
+    return doc;
+  }
+
+  /**
+   * Stores a packed analysis (from a worker or the persisted index). `text` is the text itself, kept
+   * in memory, or a reader for documents whose text is read again only when needed.
+   */
+  setPacked(uri: string, packed: PackedAnalysis, lines: Int32Array, version: number, label: string | undefined, text: string | TextReader): CorpusDocument {
     this.remove(uri);
-    const doc: CorpusDocument = { uri, label: label ?? uri.slice(uri.lastIndexOf("/") + 1), text, version, lines: new LineIndex(text), analysis: a };
+    const strings = packed.strings;
+    for (let i = 0; i < strings.length; i++) strings[i] = this.intern(strings[i]);
+    const doc = new CorpusDocument(this, uri, label ?? uri.slice(uri.lastIndexOf("/") + 1), version, packed, lines, text);
     this.docs.set(uri, doc);
     this.sortedUris = undefined;
     this.definitions.clear();
-    for (const l of a.learned) push(getOr(this.learnedById, l.id), uri, l);
-    for (const m of a.mentions) push(getOr(this.byEntity, m.entityId), uri, m);
-    for (const f of a.figures) if (f.key) (push(getOr(this.byFigureKey, f.key), uri, f), this.figureLists.delete(f.key));
-    for (const l of a.learned) {
+    this.totals.mentions += mentionCount(packed);
+    this.totals.claims += claimCount(packed);
+    for (const l of packed.learned) push(getOr(this.learnedById, l.id), uri, l);
+    for (const [id, n] of entityCounts(packed)) {
+      getOr(this.byEntity, id).set(uri, n);
+      this.entityTotals.set(id, (this.entityTotals.get(id) ?? 0) + n);
+    }
+    for (const key of figureKeys(packed)) {
+      getOr(this.byFigureKey, key, () => new Set<string>()).add(uri);
+      this.figureLists.delete(key);
+    }
+    for (const l of packed.learned) {
       if (l.via !== "gloss") continue;
       for (const n of l.names) {
         const alias = learnedId(foldString(n));
@@ -128,12 +223,29 @@ export class Corpus {
     const old = this.docs.get(uri);
     if (!old) return;
     this.docs.delete(uri);
+    this.materialized.delete(old);
+    this.texts.delete(uri);
     this.sortedUris = undefined;
     this.definitions.clear();
-    for (const l of old.analysis.learned) dropUri(this.learnedById, l.id, uri);
-    for (const m of old.analysis.mentions) dropUri(this.byEntity, m.entityId, uri);
-    for (const f of old.analysis.figures) if (f.key) (dropUri(this.byFigureKey, f.key, uri), this.figureLists.delete(f.key));
-    for (const l of old.analysis.learned) {
+    const packed = old.packed;
+    this.totals.mentions -= mentionCount(packed);
+    this.totals.claims -= claimCount(packed);
+    for (const l of packed.learned) dropUri(this.learnedById, l.id, uri);
+    for (const [id, n] of entityCounts(packed)) {
+      const per = this.byEntity.get(id);
+      per?.delete(uri);
+      if (per && per.size === 0) this.byEntity.delete(id);
+      const left = (this.entityTotals.get(id) ?? n) - n;
+      if (left > 0) this.entityTotals.set(id, left);
+      else this.entityTotals.delete(id);
+    }
+    for (const key of figureKeys(packed)) {
+      const uris = this.byFigureKey.get(key);
+      uris?.delete(uri);
+      if (uris && uris.size === 0) this.byFigureKey.delete(key);
+      this.figureLists.delete(key);
+    }
+    for (const l of packed.learned) {
       if (l.via !== "gloss") continue;
       for (const n of l.names) {
         const alias = learnedId(foldString(n));
@@ -147,6 +259,40 @@ export class Corpus {
         if (byGloss && byGloss.size === 0) this.glossAlias.delete(alias);
       }
     }
+  }
+
+  private intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  /** The objects of a document's analysis, rebuilt from its packed form (see CorpusDocument.analysis). */
+  materialize(doc: CorpusDocument): DocumentAnalysis {
+    let a = this.materialized.get(doc);
+    if (a) {
+      this.materialized.delete(doc); // most recently used goes last
+    } else {
+      a = unpackAnalysis(doc.packed, doc.hasText ? doc.text : () => doc.text);
+    }
+    this.remember(doc, a);
+    return a;
+  }
+
+  private remember(doc: CorpusDocument, a: DocumentAnalysis): void {
+    this.materialized.set(doc, a);
+    if (this.materialized.size > MATERIALIZED) this.materialized.delete(this.materialized.keys().next().value!);
+  }
+
+  /** The text of a document not kept in memory, through its reader; the last few are cached. */
+  readText(uri: string, reader: TextReader): string {
+    let t = this.texts.get(uri);
+    if (t !== undefined) this.texts.delete(uri);
+    else t = reader() ?? "";
+    this.texts.set(uri, t);
+    if (this.texts.size > TEXTS) this.texts.delete(this.texts.keys().next().value!);
+    return t;
   }
 
   /**
@@ -169,20 +315,51 @@ export class Corpus {
     return [...ids];
   }
 
-  /** All mentions of an entity across the corpus, in corpus order. */
-  mentionsOf(entityId: string): MentionRef[] {
-    const id = this.canonical(entityId);
-    const perUri = new Map<string, Mention[]>();
-    for (const raw of this.idsOf(id)) for (const [uri, ms] of this.byEntity.get(raw) ?? []) perUri.set(uri, [...(perUri.get(uri) ?? []), ...ms]);
-    const out: MentionRef[] = [];
-    for (const uri of [...perUri.keys()].sort()) for (const m of perUri.get(uri)!.sort((a, b) => a.start - b.start)) out.push({ uri, mention: m });
+  /** The documents that mention any of the ids, in corpus order. */
+  private urisMentioning(ids: string[]): string[] {
+    if (ids.length === 1) return [...(this.byEntity.get(ids[0])?.keys() ?? [])].sort();
+    const uris = new Set<string>();
+    for (const raw of ids) for (const uri of this.byEntity.get(raw)?.keys() ?? []) uris.add(uri);
+    return [...uris].sort();
+  }
+
+  /** Mentions of any of the ids in one document, in document order. */
+  private mentionsIn(doc: CorpusDocument, ids: string[]): Mention[] {
+    const p = doc.packed;
+    const wanted = new Set<number>();
+    for (const id of ids) {
+      const k = p.strings.indexOf(id);
+      if (k >= 0) wanted.add(k);
+    }
+    const out: Mention[] = [];
+    if (wanted.size === 0) return out;
+    const text = () => doc.text;
+    const n = mentionCount(p);
+    for (let i = 0; i < n; i++) if (wanted.has(mentionEntity(p, i))) out.push(storedMention(p, i, text));
     return out;
   }
 
-  /** How many mentions an entity has in all (cheap: sums per-document list lengths). */
+  /** All mentions of an entity across the corpus, in corpus order. */
+  mentionsOf(entityId: string): MentionRef[] {
+    const ids = this.idsOf(this.canonical(entityId));
+    const out: MentionRef[] = [];
+    for (const uri of this.urisMentioning(ids)) for (const mention of this.mentionsIn(this.docs.get(uri)!, ids)) out.push({ uri, mention });
+    return out;
+  }
+
+  /** The mentions of an entity document by document, in corpus order, built as they are consumed. */
+  *mentionsByDocument(entityId: string): Generator<{ uri: string; mentions: Mention[] }> {
+    const ids = this.idsOf(this.canonical(entityId));
+    for (const uri of this.urisMentioning(ids)) {
+      const doc = this.docs.get(uri);
+      if (doc) yield { uri, mentions: this.mentionsIn(doc, ids) };
+    }
+  }
+
+  /** How many mentions an entity has in all. */
   mentionTotal(entityId: string): number {
     let n = 0;
-    for (const raw of this.idsOf(this.canonical(entityId))) for (const ms of this.byEntity.get(raw)?.values() ?? []) n += ms.length;
+    for (const raw of this.idsOf(this.canonical(entityId))) n += this.entityTotals.get(raw) ?? 0;
     return n;
   }
 
@@ -193,51 +370,63 @@ export class Corpus {
     return n;
   }
 
-  /** Counts per document, without materializing every mention; in no particular order. */
-  mentionCounts(entityId: string): Array<{ uri: string; count: number; first: Mention }> {
+  /** Counts per document, in no particular order; `first` (the first mention there) is found when read. */
+  mentionCounts(entityId: string): Array<{ uri: string; count: number; readonly first: Mention }> {
     const ids = this.idsOf(this.canonical(entityId));
-    if (ids.length === 1) {
-      // The common case: one id, one list per document, already in document order.
-      const out: Array<{ uri: string; count: number; first: Mention }> = [];
-      for (const [uri, ms] of this.byEntity.get(ids[0]) ?? []) out.push({ uri, count: ms.length, first: ms[0] });
-      return out;
+    const perUri = new Map<string, number>();
+    for (const raw of ids) for (const [uri, n] of this.byEntity.get(raw) ?? []) perUri.set(uri, (perUri.get(uri) ?? 0) + n);
+    const out: Array<{ uri: string; count: number; readonly first: Mention }> = [];
+    for (const [uri, count] of perUri) {
+      const corpus = this;
+      out.push({
+        uri,
+        count,
+        get first() {
+          return corpus.mentionsIn(corpus.docs.get(uri)!, ids)[0];
+        },
+      });
     }
-    const perUri = new Map<string, { count: number; first: Mention }>();
-    for (const raw of ids)
-      for (const [uri, ms] of this.byEntity.get(raw) ?? []) {
-        const cur = perUri.get(uri);
-        const first = ms[0]; // an analysis lists its mentions in document order
-        perUri.set(uri, { count: (cur?.count ?? 0) + ms.length, first: cur && cur.first.start < first.start ? cur.first : first });
-      }
-    return [...perUri].map(([uri, c]) => ({ uri, ...c }));
+    return out;
   }
 
   /** The mention at an offset of a document (the innermost one if several touch it). */
   mentionAt(uri: string, offset: number): Mention | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
-    return findAt(d.analysis.mentions, offset);
+    const p = d.packed;
+    const i = innermostAt(lastStartingAtOrBefore(mentionCount(p), offset, (k) => mentionStart(p, k)), offset, (k) => mentionStart(p, k), (k) => mentionEnd(p, k));
+    return i < 0 ? undefined : storedMention(p, i, () => d.text);
   }
 
   figureAt(uri: string, offset: number): Figure | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
-    return findAt(d.analysis.figures, offset);
+    const p = d.packed;
+    const i = innermostAt(lastStartingAtOrBefore(figureCount(p), offset, (k) => figureStart(p, k)), offset, (k) => figureStart(p, k), (k) => figureEnd(p, k));
+    return i < 0 ? undefined : unpackFigure(p, i, d.hasText ? d.text : () => d.text);
+  }
+
+  /** Figure i of a document. */
+  figure(uri: string, index: number): Figure | undefined {
+    const d = this.docs.get(uri);
+    if (!d || index < 0 || index >= figureCount(d.packed)) return undefined;
+    return unpackFigure(d.packed, index, d.hasText ? d.text : () => d.text);
+  }
+
+  /** Claim i of a document. */
+  claim(uri: string, index: number): Claim | undefined {
+    const d = this.docs.get(uri);
+    if (!d || index < 0 || index >= claimCount(d.packed)) return undefined;
+    return unpackClaim(d.packed, index);
   }
 
   claimAt(uri: string, offset: number): ClaimRef | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
-    // Claims are in document order and do not overlap: binary search for the last one starting at or before.
-    const claims = d.analysis.claims;
-    let lo = 0;
-    let hi = claims.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (claims[mid].start <= offset) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claims[i].start <= offset && offset <= claims[i].end) return { uri, claim: claims[i], index: i };
+    // Claims are in document order and do not overlap: the last one starting at or before the offset.
+    const p = d.packed;
+    const hi = lastStartingAtOrBefore(claimCount(p), offset, (k) => claimStart(p, k));
+    for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claimStart(p, i) <= offset && offset <= claimEnd(p, i)) return { uri, claim: unpackClaim(p, i), index: i };
     return undefined;
   }
 
@@ -246,9 +435,15 @@ export class Corpus {
     const cached = this.figureLists.get(key);
     if (cached) return cached;
     const out: FigureRef[] = [];
-    const per = this.byFigureKey.get(key);
-    if (!per) return out;
-    for (const uri of [...per.keys()].sort()) for (const f of per.get(uri)!) out.push({ uri, figure: f });
+    const uris = this.byFigureKey.get(key);
+    if (!uris) return out;
+    for (const uri of [...uris].sort()) {
+      const d = this.docs.get(uri)!;
+      const p = d.packed;
+      const k = p.strings.indexOf(key);
+      const n = figureCount(p);
+      for (let i = 0; i < n; i++) if (figureKey(p, i) === k) out.push({ uri, figure: unpackFigure(p, i, () => d.text) });
+    }
     this.figureLists.set(key, out);
     return out;
   }
@@ -311,24 +506,21 @@ export class Corpus {
     const id = this.canonical(entityId);
     const cached = this.definitions.get(id);
     if (cached !== undefined) return cached ?? undefined;
-    // Walk the documents in corpus order without materializing every mention.
-    let firstGloss: MentionRef | undefined;
     let firstFull: MentionRef | undefined;
     let first: MentionRef | undefined;
-    const perUri = new Map<string, Mention[]>();
-    for (const raw of this.idsOf(id)) for (const [uri, ms] of this.byEntity.get(raw) ?? []) perUri.set(uri, [...(perUri.get(uri) ?? []), ...ms]);
-    for (const uri of [...perUri.keys()].sort()) {
-      const ms = perUri.get(uri)!;
-      if (ms.length > 1) ms.sort((a, b) => a.start - b.start);
-      first ??= { uri, mention: ms[0] };
-      firstFull ??= ms.find((m) => m.full) && { uri, mention: ms.find((m) => m.full)! };
-      const g = ms.find((m) => m.gloss);
+    let def: MentionRef | undefined;
+    for (const { uri, mentions } of this.mentionsByDocument(id)) {
+      if (mentions.length === 0) continue;
+      first ??= { uri, mention: mentions[0] };
+      const full = firstFull ? undefined : mentions.find((m) => m.full);
+      if (full) firstFull = { uri, mention: full };
+      const g = mentions.find((m) => m.gloss);
       if (g) {
-        firstGloss = { uri, mention: g };
+        def = { uri, mention: g };
         break;
       }
     }
-    const def = firstGloss ?? firstFull ?? first;
+    def ??= firstFull ?? first;
     this.definitions.set(id, def ?? null);
     return def;
   }
@@ -363,22 +555,37 @@ function fuzzy(q: string, s: string): boolean {
   return i === q.length && q.length >= 2;
 }
 
-function findAt<T extends { start: number; end: number }>(items: readonly T[], offset: number): T | undefined {
-  // Items are sorted by start; binary search for the last one starting at or before the offset.
-  let lo = 0;
-  let hi = items.length - 1;
-  let best: T | undefined;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (items[mid].start <= offset) {
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+/** Among the few items starting at or before `hi`'s start, the shortest one that touches the offset (-1: none). */
+function innermostAt(hi: number, offset: number, startOf: (i: number) => number, endOf: (i: number) => number): number {
+  let best = -1;
   for (let i = hi; i >= 0 && i >= hi - 8; i--) {
-    const it = items[i];
-    if (it.start <= offset && offset <= it.end && (!best || it.end - it.start < best.end - best.start)) best = it;
+    const s = startOf(i);
+    const e = endOf(i);
+    if (s <= offset && offset <= e && (best < 0 || e - s < endOf(best) - startOf(best))) best = i;
   }
   return best;
+}
+
+/** Mentions per entity id in a packed analysis. */
+function entityCounts(p: PackedAnalysis): Map<string, number> {
+  const counts = new Map<string, number>();
+  const n = mentionCount(p);
+  for (let i = 0; i < n; i++) {
+    const id = p.strings[mentionEntity(p, i)];
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The distinct figure keys of a packed analysis. */
+function figureKeys(p: PackedAnalysis): Set<string> {
+  const keys = new Set<string>();
+  const n = figureCount(p);
+  for (let i = 0; i < n; i++) {
+    const k = figureKey(p, i);
+    if (k >= 0) keys.add(p.strings[k]);
+  }
+  return keys;
 }
 
 function getOr<K, V>(m: Map<K, V>, k: K, make: () => V = () => new Map() as V): V {

@@ -3,18 +3,19 @@
 // reads the files but skips analysing the ones that did not change. Stored with v8 serialization in
 // the extension's storage folder, written atomically; a cache that cannot be read is simply ignored.
 import { createHash } from "node:crypto";
-import { promises as fs } from "node:fs";
+import fsSync, { promises as fs } from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
-import type { DocumentAnalysis } from "../analysis/types";
+import type { PackedAnalysis } from "../analysis/packed";
 
 /** Bump when analysis output changes shape or meaning: old caches are then ignored. */
-export const ANALYZER_VERSION = 1;
+export const ANALYZER_VERSION = 2;
 
 export interface CachedDocument {
   size: number;
   mtimeMs: number;
-  analysis: DocumentAnalysis;
+  packed: PackedAnalysis;
+  lines: Int32Array;
 }
 
 /**
@@ -77,13 +78,25 @@ export class IndexCache {
   }
 
   /** The cached analysis of a file, if its size and modification time are unchanged. */
-  lookup(uri: string, size: number, mtimeMs: number): DocumentAnalysis | undefined {
+  lookup(uri: string, size: number, mtimeMs: number): CachedDocument | undefined {
     const d = this.documents.get(uri);
-    return d && d.size === size && d.mtimeMs === mtimeMs ? d.analysis : undefined;
+    return d && d.size === size && d.mtimeMs === mtimeMs ? d : undefined;
   }
 
-  put(uri: string, size: number, mtimeMs: number, analysis: DocumentAnalysis): void {
-    this.documents.set(uri, { size, mtimeMs, analysis });
+  /** Like lookup, with the file's size and time read here (a stat is all a warm start costs per file). */
+  lookupFile(uri: string, file: string): CachedDocument | undefined {
+    const d = this.documents.get(uri);
+    if (!d) return undefined;
+    try {
+      const st = fsSync.statSync(file);
+      return st.size === d.size && st.mtimeMs === d.mtimeMs ? d : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(uri: string, size: number, mtimeMs: number, packed: PackedAnalysis, lines: Int32Array): void {
+    this.documents.set(uri, { size, mtimeMs, packed, lines });
   }
 
   delete(uri: string): void {

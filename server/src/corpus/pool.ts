@@ -4,9 +4,37 @@
 import { Worker } from "node:worker_threads";
 import fs from "node:fs";
 import os from "node:os";
-import type { DocumentAnalysis, EntityDef } from "../analysis/types";
+import type { EntityDef } from "../analysis/types";
 import { Catalog, type UserEntity } from "../analysis/catalog";
 import { analyzeDocument } from "../analysis/analyze";
+import { packAnalysis, type PackedAnalysis } from "../analysis/packed";
+import { lineTable } from "../analysis/lineTable";
+import { readDiscoveredSourceSync } from "./sources";
+
+/** What analysis hands back: the packed analysis and the document's line table. */
+export interface AnalysisResult {
+  packed: PackedAnalysis;
+  lines: Int32Array;
+}
+
+/** A file read and analysed by a worker, or the reason it is not a source (binary, invalid UTF-8…). */
+export type FileResult = ({ ok: true; size: number; mtimeMs: number } & AnalysisResult) | { ok: false; reason: string };
+
+export function analyzeText(text: string, catalog: Catalog): AnalysisResult {
+  return { packed: packAnalysis(analyzeDocument(text, catalog)), lines: lineTable(text) };
+}
+
+export function analyzeFile(file: string, maxBytes: number | undefined, catalog: Catalog): FileResult {
+  const r = readDiscoveredSourceSync(file, maxBytes);
+  if (!r.ok) return r;
+  return { ok: true, size: r.size!, mtimeMs: r.mtimeMs!, ...analyzeText(r.text, catalog) };
+}
+
+/** The buffers a result can give away to the receiving thread. */
+export function transferList(r: AnalysisResult | FileResult | undefined): ArrayBuffer[] {
+  if (!r || !("packed" in r)) return [];
+  return [r.packed.ints.buffer as ArrayBuffer, r.packed.nums.buffer as ArrayBuffer, r.lines.buffer as ArrayBuffer];
+}
 
 export interface AnalysisRequest {
   text: string;
@@ -20,13 +48,22 @@ export interface AnalysisRequest {
   key?: string;
 }
 
-interface Job extends AnalysisRequest {
-  resolve: (a: DocumentAnalysis) => void;
-  reject: (e: Error) => void;
+/** A file to read and analyse in a worker (indexing: the main thread never holds its text). */
+export interface FileRequest {
+  file: string;
+  maxBytes?: number;
 }
 
-export type WorkerMessage = { type: "catalog"; builtin: EntityDef[]; user: UserEntity[] } | { type: "analyze"; id: number; text: string };
-export type WorkerReply = { id: number; analysis?: DocumentAnalysis; error?: string };
+type Job = (({ kind: "text" } & AnalysisRequest) | ({ kind: "file"; key?: undefined; urgent?: undefined } & FileRequest)) & {
+  resolve: (a: never) => void;
+  reject: (e: Error) => void;
+};
+
+export type WorkerMessage =
+  | { type: "catalog"; builtin: EntityDef[]; user: UserEntity[] }
+  | { type: "analyze"; id: number; text: string }
+  | { type: "analyzeFile"; id: number; file: string; maxBytes?: number };
+export type WorkerReply = { id: number; result?: AnalysisResult | FileResult; error?: string };
 
 export class AnalysisPool {
   private workers: Array<{ w: Worker; busy: Job | undefined; id: number }> = [];
@@ -61,7 +98,7 @@ export class AnalysisPool {
       const job = slot.busy;
       slot.busy = undefined;
       if (job) {
-        if (msg.analysis) job.resolve(msg.analysis);
+        if (msg.result) (job.resolve as (r: unknown) => void)(msg.result);
         else job.reject(new Error(msg.error ?? "analysis failed"));
       }
       this.pump();
@@ -83,15 +120,24 @@ export class AnalysisPool {
     for (const s of this.workers) s.w.postMessage({ type: "catalog", builtin: this.builtin, user } satisfies WorkerMessage);
   }
 
-  analyze(req: AnalysisRequest): Promise<DocumentAnalysis> {
+  /** Reads and analyses a file in a worker, in indexing order (behind urgent requests). */
+  analyzeFile(req: FileRequest): Promise<FileResult> {
     if (this.disposed) return Promise.reject(new Error("pool disposed"));
     return new Promise((resolve, reject) => {
-      const job: Job = { ...req, resolve, reject };
+      this.queue.push({ kind: "file", ...req, resolve: resolve as (a: never) => void, reject });
+      this.pump();
+    });
+  }
+
+  analyze(req: AnalysisRequest): Promise<AnalysisResult> {
+    if (this.disposed) return Promise.reject(new Error("pool disposed"));
+    return new Promise((resolve, reject) => {
+      const job: Job = { kind: "text", ...req, resolve: resolve as (a: never) => void, reject };
       const i = req.key === undefined ? -1 : this.queue.findIndex((j) => j.key === req.key);
       if (i >= 0) {
         // Keep only the callbacks of the replaced job, not its text.
         const { resolve: before, reject: failBefore } = this.queue.splice(i, 1)[0];
-        job.resolve = (a) => (before(a), resolve(a));
+        job.resolve = ((a: AnalysisResult) => (before(a as never), resolve(a))) as (a: never) => void;
         job.reject = (e) => (failBefore(e), reject(e));
       }
       if (req.urgent) this.queue.unshift(job);
@@ -110,7 +156,8 @@ export class AnalysisPool {
       this.pumping = true;
       setImmediate(() => {
         try {
-          job.resolve(analyzeDocument(job.text, this.inProcess));
+          const r = job.kind === "file" ? analyzeFile(job.file, job.maxBytes, this.inProcess) : analyzeText(job.text, this.inProcess);
+          (job.resolve as (r: unknown) => void)(r);
         } catch (e) {
           job.reject(e as Error);
         }
@@ -124,7 +171,8 @@ export class AnalysisPool {
       const job = this.queue.shift();
       if (!job) return;
       s.busy = job;
-      s.w.postMessage({ type: "analyze", id: this.nextId++, text: job.text } satisfies WorkerMessage);
+      const id = this.nextId++;
+      s.w.postMessage((job.kind === "file" ? { type: "analyzeFile", id, file: job.file, maxBytes: job.maxBytes } : { type: "analyze", id, text: job.text }) satisfies WorkerMessage);
     }
   }
 

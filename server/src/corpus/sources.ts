@@ -1,6 +1,6 @@
 // Finding and reading source files: which files are sources (globs), and reading them safely —
 // binary files, invalid UTF-8 and oversized files are skipped with a reason, never half-read.
-import { promises as fs } from "node:fs";
+import fsSync, { promises as fs } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 
@@ -79,6 +79,21 @@ export async function readSource(file: string, maxBytes?: number, root?: string)
     const st = await fs.stat(file);
     if (maxBytes !== undefined && st.size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1048576)} MB (marginalia.maxFileSizeMB)` };
     const r = decodeSource(await fs.readFile(file), maxBytes);
+    return r.ok ? { ...r, size: st.size, mtimeMs: st.mtimeMs } : r;
+  } catch (e) {
+    return { ok: false, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+  }
+}
+
+/**
+ * Reads a file found by discover() (no link to resolve), synchronously: for analysis threads, which
+ * have nothing else to do meanwhile.
+ */
+export function readDiscoveredSourceSync(file: string, maxBytes?: number): ReadResult {
+  try {
+    const st = fsSync.statSync(file);
+    if (maxBytes !== undefined && st.size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1048576)} MB (marginalia.maxFileSizeMB)` };
+    const r = decodeSource(fsSync.readFileSync(file), maxBytes);
     return r.ok ? { ...r, size: st.size, mtimeMs: st.mtimeMs } : r;
   } catch (e) {
     return { ok: false, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };

@@ -88,7 +88,7 @@ export function semanticTokens(corpus: Corpus, uri: string, annotations: readonl
         }
       }
       if (p.line + 1 >= doc.lines.lineCount) break;
-      s = Math.max(e, doc.lines.starts[p.line + 1]);
+      s = Math.max(e, doc.lines.lineStart(p.line + 1));
     }
   }
   return { data };
