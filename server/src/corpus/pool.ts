@@ -66,7 +66,8 @@ export type WorkerMessage =
 export type WorkerReply = { id: number; result?: AnalysisResult | FileResult; error?: string };
 
 export class AnalysisPool {
-  private workers: Array<{ w: Worker; busy: Job | undefined; id: number }> = [];
+  /** Jobs sent to each worker and not answered yet, oldest first (a worker answers in order). */
+  private workers: Array<{ w: Worker; inFlight: Job[] }> = [];
   private queue: Job[] = [];
   private inProcess: Catalog;
   private nextId = 1;
@@ -93,10 +94,9 @@ export class AnalysisPool {
 
   private spawn(file: string): void {
     const w = new Worker(file);
-    const slot = { w, busy: undefined as Job | undefined, id: 0 };
+    const slot = { w, inFlight: [] as Job[] };
     w.on("message", (msg: WorkerReply) => {
-      const job = slot.busy;
-      slot.busy = undefined;
+      const job = slot.inFlight.shift();
       if (job) {
         if (msg.result) (job.resolve as (r: unknown) => void)(msg.result);
         else job.reject(new Error(msg.error ?? "analysis failed"));
@@ -105,9 +105,8 @@ export class AnalysisPool {
     });
     w.on("error", (e) => {
       this.log(`analysis worker failed: ${e.message}; continuing with the others`);
-      const job = slot.busy;
       this.workers = this.workers.filter((x) => x !== slot);
-      if (job) this.queue.unshift(job);
+      this.queue.unshift(...slot.inFlight);
       this.pump();
     });
     w.postMessage({ type: "catalog", builtin: this.builtin, user: this.user } satisfies WorkerMessage);
@@ -166,14 +165,22 @@ export class AnalysisPool {
       });
       return;
     }
-    for (const s of this.workers) {
-      if (s.busy) continue;
-      const job = this.queue.shift();
-      if (!job) return;
-      s.busy = job;
-      const id = this.nextId++;
-      s.w.postMessage((job.kind === "file" ? { type: "analyzeFile", id, file: job.file, maxBytes: job.maxBytes } : { type: "analyze", id, text: job.text }) satisfies WorkerMessage);
-    }
+    // Two jobs per worker: the next one is already there when it finishes, so a main thread busy
+    // with a reply (or collecting garbage) does not leave the worker idle. An urgent job jumps the queue
+    // and then waits for at most the two jobs its worker already has.
+    for (let depth = 1; depth <= 2; depth++)
+      for (const s of this.workers) {
+        if (s.inFlight.length >= depth) continue;
+        const job = this.queue.shift();
+        if (!job) return;
+        this.send(s, job);
+      }
+  }
+
+  private send(s: { w: Worker; inFlight: Job[] }, job: Job): void {
+    s.inFlight.push(job);
+    const id = this.nextId++;
+    s.w.postMessage((job.kind === "file" ? { type: "analyzeFile", id, file: job.file, maxBytes: job.maxBytes } : { type: "analyze", id, text: job.text }) satisfies WorkerMessage);
   }
 
   /** The catalog the analyses use (the main thread needs the same one for lookups). */
