@@ -76,10 +76,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canTrackFolders = !!params.capabilities.workspace?.workspaceFolders;
   const ws = params.capabilities.workspace;
   canRefresh = { inlayHints: !!ws?.inlayHint?.refreshSupport, semanticTokens: !!ws?.semanticTokens?.refreshSupport, codeLens: !!ws?.codeLens?.refreshSupport };
-  pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, corpus.catalog);
+  pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, () => corpus.catalog);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
-  if (typeof options?.storagePath === "string" && options.storagePath) cache = new IndexCache(path.join(options.storagePath, "index-v2.bin"), analysisKey());
+  if (typeof options?.storagePath === "string" && options.storagePath) cache = new IndexCache(path.join(options.storagePath, "index-v3.bin"), analysisKey());
   return {
     capabilities: {
       positionEncoding: "utf-16",
@@ -249,6 +249,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     let fromCache = 0;
     const reportEvery = Math.max(1, Math.floor(files.length / 100));
     const maxBytes = settings.maxFileSizeMB * 1048576;
+    let lastStatus = 0;
     // Workers read and analyse the files; the main thread only stores what they send back. Enough
     // files in flight to keep every worker busy while the main thread handles a reply.
     await forEachLimit(files, Math.max(8, pool.threads * 4), async (file) => {
@@ -258,7 +259,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
         const cached = cache?.lookupFile(uri, file);
         if (cached) {
           wanted.set(uri, --diskVersion);
-          corpus.setPacked(uri, cached.packed, cached.lines, diskVersion, labelOf(uri), diskText(file, true));
+          corpus.setPacked(uri, cached.packed, cached.lines, diskVersion, labelOf(uri), diskText(file, true), true);
           fromCache++;
         } else {
           const version = --diskVersion;
@@ -276,11 +277,12 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
       done++;
       if (done % reportEvery === 0 || done === files.length) {
         progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} documents`);
-        sendStatus();
+        // The status bar's counts, a few times a second at most (counting entities walks them all).
+        if (performance.now() - lastStatus > 250) (sendStatus(), (lastStatus = performance.now()));
       }
     });
     log(`indexed ${files.length - skipped} documents (${skipped} skipped, ${fromCache} from the persisted index) in ${Date.now() - t0} ms`);
-    scheduleCacheSave(0);
+    if (cache?.changed) scheduleCacheSave(0);
   } catch (e) {
     log(`indexing failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
@@ -310,12 +312,19 @@ function analysisKey(): string {
   return cacheKey(builtin.length, builtinHash, annotations.userEntities());
 }
 
+/** The write of the persisted index in progress: one at a time, and shutdown waits for it. */
+let cacheSaving: Promise<void> = Promise.resolve();
+function saveCache(): Promise<void> {
+  cacheSaving = cacheSaving.then(() => cache?.save().catch((e) => log(`could not write the persisted index: ${e instanceof Error ? e.message : String(e)}`)));
+  return cacheSaving;
+}
+
 function scheduleCacheSave(delayMs = 10_000): void {
   if (!cache) return;
   clearTimeout(cacheTimer);
   cacheTimer = setTimeout(() => {
     cacheTimer = undefined;
-    cache?.save().catch((e) => log(`could not write the persisted index: ${e instanceof Error ? e.message : String(e)}`));
+    void saveCache();
   }, delayMs);
   cacheTimer.unref?.();
 }
@@ -633,8 +642,10 @@ connection.onShutdown(async () => {
   // Keep the persisted index current for the next start (only when something changed since the last write).
   if (cacheTimer) {
     clearTimeout(cacheTimer);
-    await cache?.save().catch(() => undefined);
+    cacheTimer = undefined;
+    void saveCache();
   }
+  await cacheSaving; // a write cut short would leave the previous index, or none
   await pool?.dispose();
 });
 

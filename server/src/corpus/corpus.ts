@@ -101,7 +101,7 @@ export class CorpusDocument {
   }
 
   /** Mentions per entity id. */
-  entityCounts(): Map<string, number> {
+  entityCounts(): Iterable<[string, number]> {
     if (!this.objects) return entityCounts(this.#packed!);
     const counts = new Map<string, number>();
     for (const m of this.objects.mentions) counts.set(m.entityId, (counts.get(m.entityId) ?? 0) + 1);
@@ -151,11 +151,11 @@ const MATERIALIZED = 48;
 const TEXTS = 16;
 
 export class Corpus {
-  catalog: Catalog;
+  #catalog: Catalog | undefined;
   private readonly docs = new Map<string, CorpusDocument>();
   /** entity id → uri → number of mentions */
   private readonly byEntity = new Map<string, Map<string, number>>();
-  /** entity id → number of mentions in the whole corpus */
+  /** entity id → number of mentions in the whole corpus, summed when first asked and forgotten on change */
   private readonly entityTotals = new Map<string, number>();
   /** figure key → uris of the documents that quote a figure under it */
   private readonly byFigureKey = new Map<string, Set<string>>();
@@ -182,10 +182,16 @@ export class Corpus {
     user: readonly UserEntity[] = [],
     private readonly analyze: (text: string, catalog: Catalog) => DocumentAnalysis = analyzeDocument,
   ) {
-    this.catalog = new Catalog(builtin, user);
     this.builtin = builtin;
+    this.user = user;
   }
   private readonly builtin: readonly EntityDef[];
+  private readonly user: readonly UserEntity[];
+
+  /** The catalog, built when first needed (a few hundred ms: a warm start does not wait for it). */
+  get catalog(): Catalog {
+    return (this.#catalog ??= new Catalog(this.builtin, this.user));
+  }
 
   get size(): number {
     return this.docs.size;
@@ -211,12 +217,12 @@ export class Corpus {
 
   /** Uses another catalog for lookups; the caller re-analyses the documents (e.g. through workers). */
   replaceCatalog(catalog: Catalog): void {
-    this.catalog = catalog;
+    this.#catalog = catalog;
   }
 
   /** Replaces the user's entities (marginalia.json) and re-analyses every document in-process. */
   setUserEntities(user: readonly UserEntity[]): void {
-    this.catalog = new Catalog(this.builtin, user);
+    this.#catalog = new Catalog(this.builtin, user);
     for (const d of [...this.docs.values()]) this.set(d.uri, d.text, d.version, d.label, this.analyze(d.text, this.catalog));
   }
 
@@ -230,8 +236,9 @@ export class Corpus {
    * Stores a packed analysis (from a worker or the persisted index). `text` is the text itself, kept
    * in memory, or a reader for documents whose text is read again only when needed.
    */
-  setPacked(uri: string, packed: PackedAnalysis, lines: Int32Array, version: number, label: string | undefined, text: string | TextReader): CorpusDocument {
-    this.internStrings(packed);
+  setPacked(uri: string, packed: PackedAnalysis, lines: Int32Array, version: number, label: string | undefined, text: string | TextReader, stringsShared = false): CorpusDocument {
+    // Strings from the persisted index are already one copy per string (stringsShared).
+    if (!stringsShared) this.internStrings(packed);
     return this.store(new CorpusDocument(this, uri, label ?? uri.slice(uri.lastIndexOf("/") + 1), version, packed, lines, text));
   }
 
@@ -245,10 +252,8 @@ export class Corpus {
     this.totals.claims += doc.claimCount;
     const learned = doc.learned;
     for (const l of learned) push(getOr(this.learnedById, l.id), uri, l);
-    for (const [id, n] of doc.entityCounts()) {
-      getOr(this.byEntity, id).set(uri, n);
-      this.entityTotals.set(id, (this.entityTotals.get(id) ?? 0) + n);
-    }
+    for (const [id, n] of doc.entityCounts()) getOr(this.byEntity, id).set(uri, n);
+    this.entityTotals.clear();
     for (const key of doc.figureKeys()) {
       getOr(this.byFigureKey, key, () => new Set<string>()).add(uri);
       this.figureLists.delete(key);
@@ -276,14 +281,12 @@ export class Corpus {
     this.totals.claims -= old.claimCount;
     const learned = old.learned;
     for (const l of learned) dropUri(this.learnedById, l.id, uri);
-    for (const [id, n] of old.entityCounts()) {
+    for (const [id] of old.entityCounts()) {
       const per = this.byEntity.get(id);
       per?.delete(uri);
       if (per && per.size === 0) this.byEntity.delete(id);
-      const left = (this.entityTotals.get(id) ?? n) - n;
-      if (left > 0) this.entityTotals.set(id, left);
-      else this.entityTotals.delete(id);
     }
+    this.entityTotals.clear();
     for (const key of old.figureKeys()) {
       const uris = this.byFigureKey.get(key);
       uris?.delete(uri);
@@ -411,7 +414,15 @@ export class Corpus {
   /** How many mentions an entity has in all. */
   mentionTotal(entityId: string): number {
     let n = 0;
-    for (const raw of this.idsOf(this.canonical(entityId))) n += this.entityTotals.get(raw) ?? 0;
+    for (const raw of this.idsOf(this.canonical(entityId))) {
+      let total = this.entityTotals.get(raw);
+      if (total === undefined) {
+        total = 0;
+        for (const c of this.byEntity.get(raw)?.values() ?? []) total += c;
+        this.entityTotals.set(raw, total);
+      }
+      n += total;
+    }
     return n;
   }
 
@@ -636,15 +647,14 @@ function stringIndexes(p: PackedAnalysis, values: string[]): Set<number> {
   return out;
 }
 
-/** Mentions per entity id in a packed analysis. */
-function entityCounts(p: PackedAnalysis): Map<string, number> {
-  const counts = new Map<string, number>();
+/** Mentions per entity id in a packed analysis (counted by string-table index: no hashing). */
+function entityCounts(p: PackedAnalysis): Array<[string, number]> {
+  const counts = new Int32Array(p.strings.length);
   const n = mentionCount(p);
-  for (let i = 0; i < n; i++) {
-    const id = p.strings[mentionEntity(p, i)];
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return counts;
+  for (let i = 0; i < n; i++) counts[mentionEntity(p, i)]++;
+  const out: Array<[string, number]> = [];
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) out.push([p.strings[k], counts[k]]);
+  return out;
 }
 
 /** The distinct figure keys of a packed analysis. */

@@ -69,7 +69,7 @@ export class AnalysisPool {
   /** Jobs sent to each worker and not answered yet, oldest first (a worker answers in order). */
   private workers: Array<{ w: Worker; inFlight: Job[] }> = [];
   private queue: Job[] = [];
-  private inProcess: Catalog;
+  #inProcess: Catalog | (() => Catalog);
   private nextId = 1;
   private disposed = false;
 
@@ -79,10 +79,10 @@ export class AnalysisPool {
     workerFile?: string,
     size = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4)),
     private log: (msg: string) => void = () => {},
-    /** A catalog already built from the same entries (building one takes a few hundred ms). */
-    catalog?: Catalog,
+    /** A catalog built (or to be built) from the same entries: building one takes a few hundred ms. */
+    catalog?: () => Catalog,
   ) {
-    this.inProcess = catalog ?? new Catalog(builtin, user);
+    this.#inProcess = catalog ?? (() => new Catalog(builtin, user));
     if (workerFile && fs.existsSync(workerFile)) {
       for (let i = 0; i < size; i++) this.spawn(workerFile);
     }
@@ -115,7 +115,7 @@ export class AnalysisPool {
 
   setUserEntities(user: UserEntity[]): void {
     this.user = user;
-    this.inProcess = new Catalog(this.builtin, user);
+    this.#inProcess = new Catalog(this.builtin, user);
     for (const s of this.workers) s.w.postMessage({ type: "catalog", builtin: this.builtin, user } satisfies WorkerMessage);
   }
 
@@ -155,7 +155,7 @@ export class AnalysisPool {
       this.pumping = true;
       setImmediate(() => {
         try {
-          const r = job.kind === "file" ? analyzeFile(job.file, job.maxBytes, this.inProcess) : analyzeText(job.text, this.inProcess);
+          const r = job.kind === "file" ? analyzeFile(job.file, job.maxBytes, this.catalog()) : analyzeText(job.text, this.catalog());
           (job.resolve as (r: unknown) => void)(r);
         } catch (e) {
           job.reject(e as Error);
@@ -185,7 +185,8 @@ export class AnalysisPool {
 
   /** The catalog the analyses use (the main thread needs the same one for lookups). */
   catalog(): Catalog {
-    return this.inProcess;
+    if (typeof this.#inProcess === "function") this.#inProcess = this.#inProcess();
+    return this.#inProcess;
   }
 
   async dispose(): Promise<void> {

@@ -26,10 +26,14 @@ export async function discover(root: string, filter: Partial<SourceFilter> = {})
   const accept = makeFilter(filter);
   const exclude = picomatch(filter.exclude ?? DEFAULT_EXCLUDE, { dot: true });
   const out: string[] = [];
+  let listed = 0;
   const walk = async (dir: string): Promise<void> => {
     let entries;
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      // Synchronous: a directory listing takes microseconds, while an await per directory leaves the
+      // thread idle between them (a corpus in 100 folders took 0.2 s); yield now and then instead.
+      entries = fsSync.readdirSync(dir, { withFileTypes: true });
+      if (++listed % 64 === 0) await new Promise((r) => setImmediate(r));
     } catch {
       return;
     }
