@@ -21,7 +21,10 @@ const texts = fs
   .map((f) => fs.readFileSync(path.join("seeds", f), "utf8"));
 
 /** What a feature can observe: every field as plain JSON; sentences are kept as spans only. */
-const plain = (a: DocumentAnalysis) => JSON.parse(JSON.stringify({ ...a, sentences: a.sentences.map((s) => ({ start: s.start, end: s.end })) }));
+const plain = (a: DocumentAnalysis) => {
+  const o = JSON.parse(JSON.stringify(a)) as DocumentAnalysis;
+  return { ...o, sentences: o.sentences.map((s) => ({ start: s.start, end: s.end })) };
+};
 
 test("a packed analysis rebuilds to the same mentions, figures, claims and sentences", () => {
   let claims = 0;

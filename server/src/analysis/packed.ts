@@ -143,18 +143,16 @@ export function mentionIsGloss(p: PackedAnalysis, i: number): boolean {
 
 /** The document's text, or a way to read it when it is not kept in memory. */
 export type TextSource = string | (() => string);
-const textOf = (t: TextSource) => (typeof t === "string" ? t : t());
 
-/** Mention i as a plain object (for the document's own analysis). */
+/** Mention i: a plain object when the text is at hand, else one that reads its surface when asked. */
 export function unpackMention(p: PackedAnalysis, i: number, text: TextSource): Mention {
   const b = mentionBase() + i * MENTION;
   const ints = p.ints;
   const flags = ints[b + 3];
   const start = ints[b];
   const end = ints[b + 1];
-  const m = { start, end, entityId: p.strings[ints[b + 2]], surface: "", via: VIA[flags & 7], full: (flags & 8) !== 0 } as Mention;
-  if (typeof text === "string") m.surface = text.slice(start, end);
-  else Object.defineProperty(m, "surface", { get: () => text().slice(start, end), enumerable: true, configurable: true });
+  if (typeof text !== "string") return storedMention(p, i, text);
+  const m: Mention = { start, end, entityId: p.strings[ints[b + 2]], surface: text.slice(start, end), via: VIA[flags & 7], full: (flags & 8) !== 0 };
   if (flags & 16) m.gloss = true;
   return m;
 }
@@ -184,17 +182,21 @@ class StoredMention implements Mention {
   get surface(): string {
     return this.#text().slice(this.start, this.end);
   }
+
+  toJSON(): Mention {
+    return { start: this.start, end: this.end, entityId: this.entityId, surface: this.surface, via: this.via, full: this.full, ...(this.gloss ? { gloss: true } : {}) };
+  }
 }
 
 export function unpackFigure(p: PackedAnalysis, i: number, text: TextSource): Figure {
   const b = figureBase(p) + i * FIGURE;
   const ints = p.ints;
+  const f: Figure = typeof text === "string" ? ({ start: ints[b], end: ints[b + 1], text: text.slice(ints[b], ints[b + 1]) } as Figure) : (new StoredFigure(ints[b], ints[b + 1], text) as unknown as Figure);
+  f.kind = KINDS[ints[b + 2]];
+  f.value = p.nums[i * 2];
+  f.display = p.strings[ints[b + 8]];
+  f.chineseNumerals = (ints[b + 3] & F_CHINESE) !== 0;
   const s = (k: number) => (ints[b + k] >= 0 ? p.strings[ints[b + k]] : undefined);
-  const start = ints[b];
-  const end = ints[b + 1];
-  const f = { start, end, text: "", kind: KINDS[ints[b + 2]], value: p.nums[i * 2], display: s(8)!, chineseNumerals: (ints[b + 3] & F_CHINESE) !== 0 } as Figure;
-  if (typeof text === "string") f.text = text.slice(start, end);
-  else Object.defineProperty(f, "text", { get: () => textOf(text).slice(start, end), enumerable: true, configurable: true });
   const high = p.nums[i * 2 + 1];
   if (!Number.isNaN(high)) f.high = high;
   if (ints[b + 3] & F_APPROXIMATE) f.approximate = true;
@@ -210,6 +212,24 @@ export function unpackFigure(p: PackedAnalysis, i: number, text: TextSource): Fi
   const subject = s(10);
   if (subject !== undefined) f.subject = subject;
   return f;
+}
+
+/** A figure of a document whose text is not in memory: its text is read only when asked for. */
+class StoredFigure {
+  readonly #text: () => string;
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    text: () => string,
+  ) {
+    this.#text = text;
+  }
+  get text(): string {
+    return this.#text().slice(this.start, this.end);
+  }
+  toJSON(): Figure {
+    return { ...(this as unknown as Figure), text: this.text };
+  }
 }
 
 /** The figure key of figure i (string-table index, -1: none). */
@@ -253,18 +273,44 @@ export function unpackClaim(p: PackedAnalysis, i: number): Claim {
   return claim;
 }
 
-/** Every object back; `text` is the document the analysis was made from. */
+/**
+ * Every object back; `text` is the document the analysis was made from. Each list is rebuilt when it
+ * is first read: diagnostics read claims and figures, and never pay for the mentions.
+ */
 export function unpackAnalysis(p: PackedAnalysis, text: TextSource): DocumentAnalysis {
-  const mentions = new Array<Mention>(p.ints[0]);
-  for (let i = 0; i < mentions.length; i++) mentions[i] = unpackMention(p, i, text);
-  const sentences = new Array<Span>(p.ints[1]);
-  const sb = sentenceBase(p);
-  for (let i = 0; i < sentences.length; i++) sentences[i] = { start: p.ints[sb + i * 2], end: p.ints[sb + i * 2 + 1] };
-  const figures = new Array<Figure>(p.ints[2]);
-  for (let i = 0; i < figures.length; i++) figures[i] = unpackFigure(p, i, text);
-  const claims = new Array<Claim>(p.ints[3]);
-  for (let i = 0; i < claims.length; i++) claims[i] = unpackClaim(p, i);
-  return { language: p.language, mentions, learned: p.learned, figures, sentences, claims };
+  return new UnpackedAnalysis(p, text);
+}
+
+class UnpackedAnalysis implements DocumentAnalysis {
+  readonly language: DocumentAnalysis["language"];
+  readonly learned: DocumentAnalysis["learned"];
+  #mentions: Mention[] | undefined;
+  #sentences: Span[] | undefined;
+  #figures: Figure[] | undefined;
+  #claims: Claim[] | undefined;
+  constructor(
+    private readonly p: PackedAnalysis,
+    private readonly source: TextSource,
+  ) {
+    this.language = p.language;
+    this.learned = p.learned;
+  }
+  get mentions(): Mention[] {
+    return (this.#mentions ??= Array.from({ length: this.p.ints[0] }, (_, i) => unpackMention(this.p, i, this.source)));
+  }
+  get sentences(): Span[] {
+    const sb = sentenceBase(this.p);
+    return (this.#sentences ??= Array.from({ length: this.p.ints[1] }, (_, i) => ({ start: this.p.ints[sb + i * 2], end: this.p.ints[sb + i * 2 + 1] })));
+  }
+  get figures(): Figure[] {
+    return (this.#figures ??= Array.from({ length: this.p.ints[2] }, (_, i) => unpackFigure(this.p, i, this.source)));
+  }
+  get claims(): Claim[] {
+    return (this.#claims ??= Array.from({ length: this.p.ints[3] }, (_, i) => unpackClaim(this.p, i)));
+  }
+  toJSON(): DocumentAnalysis {
+    return { language: this.language, mentions: this.mentions, learned: this.learned, figures: this.figures, sentences: this.sentences, claims: this.claims };
+  }
 }
 
 /**
