@@ -115,6 +115,34 @@ export class Lsp {
     });
   }
 
+  /**
+   * Sends a request with a partialResultToken and collects the `$/progress` batches for it.
+   * Resolves with { result (batches then final answer, concatenated), firstMs (first batch, or the
+   * answer if no batch came), ms (the final response), batches, bytes (all of it) }.
+   */
+  async requestPartial(method, params, timeoutMs = 60000) {
+    const token = `partial-${this.nextId}`;
+    const t0 = performance.now();
+    const items = [];
+    let firstMs;
+    let batches = 0;
+    let bytes = 0;
+    const off = this.on("$/progress", (p, at, n) => {
+      if (p.token !== token) return;
+      firstMs ??= at - t0;
+      batches++;
+      bytes += n;
+      for (const x of p.value) items.push(x);
+    });
+    try {
+      const r = await this.request(method, { ...params, partialResultToken: token }, timeoutMs);
+      if (Array.isArray(r.result)) for (const x of r.result) items.push(x);
+      return { result: items, firstMs: firstMs ?? r.ms, ms: r.ms, batches, bytes: bytes + r.bytes };
+    } finally {
+      off();
+    }
+  }
+
   notify(method, params) {
     this.send({ method, params });
   }
