@@ -511,11 +511,20 @@ async function streamReferences(chunks: Iterable<Location[]>, progress: ResultPr
       progress.report(batch);
       batch = [];
       size = REFERENCE_BATCH;
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToOtherMessages();
       if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, "references cancelled");
     }
   if (batch.length) progress.report(batch);
   return [];
+}
+
+/**
+ * Lets messages that arrived meanwhile (another request, a $/cancelRequest) be handled. vscode-jsonrpc
+ * needs about three event-loop turns for that (its reader, its decoder and its request queue each
+ * defer to setImmediate): with one turn, a hover sent during a stream waited for three more batches.
+ */
+async function yieldToOtherMessages(): Promise<void> {
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 const referencesNow = safe("references", null, references);
