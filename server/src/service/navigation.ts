@@ -124,9 +124,9 @@ export function entityHighlights(corpus: Corpus, uri: string, offset: number): A
   const doc = corpus.get(uri);
   if (!m || !doc) return null;
   const id = corpus.canonical(m.entityId);
-  return doc.analysis.mentions
-    .filter((x) => corpus.canonical(x.entityId) === id)
-    .map((x) => ({ range: rangeOf(doc, x.start, x.end), kind: (x.gloss || (x.full && x === doc.analysis.mentions.find((y) => corpus.canonical(y.entityId) === id)) ? 3 : 2) as 2 | 3 }));
+  const mine = doc.analysis.mentions.filter((x) => corpus.canonical(x.entityId) === id);
+  // Write (3) for a gloss or for the first mention when it is a full name; read (2) for the rest.
+  return mine.map((x, i) => ({ range: rangeOf(doc, x.start, x.end), kind: (x.gloss || (x.full && i === 0) ? 3 : 2) as 2 | 3 }));
 }
 
 // ---- figures and claims: definition jumps to the earliest related claim in another document,
