@@ -438,6 +438,9 @@ async function measureRequests(live, manifest, res) {
     res.mostMentioned = { name: best.name, mentions: best.mentions, documents: best.docs, at: `${best.path}:${best.position.line + 1}:${best.position.character + 1}` };
     res.mostMentioned.references = await repeat(live.s, "textDocument/references", { ...params, context: { includeDeclaration: true } }, 5);
     res.mostMentioned.referencesPartial = await repeatPartial(live.s, "textDocument/references", { ...params, context: { includeDeclaration: true } }, 5);
+    const whole = res.mostMentioned.references.count;
+    const streamed = res.mostMentioned.referencesPartial.count;
+    if (streamed !== whole) res.notes.push(`References with a partialResultToken delivered ${streamed} locations, the complete answer ${whole}.`);
     res.mostMentioned.hover = await repeat(live.s, "textDocument/hover", params, 5);
     res.mostMentioned.definition = await repeat(live.s, "textDocument/definition", params, 5);
   }
