@@ -17,7 +17,10 @@ export class Lsp {
     this.settings = options.settings ?? null;
     this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     this.pid = this.proc.pid;
-    this.buf = Buffer.alloc(0);
+    /** Unread output of the server: chunks, their total length, and how many bytes the message in progress needs. */
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = new Map();
@@ -34,19 +37,33 @@ export class Lsp {
   }
 
   onData(chunk) {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    // Chunks are kept apart until the message in progress is complete: concatenating on every 64 KB
+    // chunk made reading a 20 MB answer quadratic, and the client, not the server, the slow part.
+    this.parts.push(chunk);
+    this.partsLength += chunk.length;
+    if (this.partsLength < this.need) return;
+    const buf = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength);
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
     let at = 0;
     for (;;) {
-      const sep = this.buf.indexOf(SEP, at);
+      const sep = buf.indexOf(SEP, at);
       if (sep < 0) break;
-      const m = /Content-Length: *(\d+)/i.exec(this.buf.toString("ascii", at, sep));
+      const m = /Content-Length: *(\d+)/i.exec(buf.toString("ascii", at, sep));
       const len = Number(m?.[1] ?? 0);
-      if (this.buf.length < sep + 4 + len) break;
-      const msg = JSON.parse(this.buf.toString("utf8", sep + 4, sep + 4 + len));
+      if (buf.length < sep + 4 + len) {
+        this.need = sep + 4 + len - at;
+        break;
+      }
+      const msg = JSON.parse(buf.toString("utf8", sep + 4, sep + 4 + len));
       at = sep + 4 + len;
       this.dispatch(msg, len);
     }
-    this.buf = at >= this.buf.length ? Buffer.alloc(0) : this.buf.subarray(at);
+    if (at < buf.length) {
+      this.parts.push(buf.subarray(at));
+      this.partsLength = buf.length - at;
+    }
   }
 
   dispatch(msg, bytes) {
