@@ -17,7 +17,10 @@ export class Lsp {
     this.settings = options.settings ?? null;
     this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     this.pid = this.proc.pid;
-    this.buf = Buffer.alloc(0);
+    /** Unread output of the server: chunks, their total length, and how many bytes the message in progress needs. */
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = new Map();
@@ -34,19 +37,33 @@ export class Lsp {
   }
 
   onData(chunk) {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    // Chunks are kept apart until the message in progress is complete: concatenating on every 64 KB
+    // chunk made reading a 20 MB answer quadratic, and the client, not the server, the slow part.
+    this.parts.push(chunk);
+    this.partsLength += chunk.length;
+    if (this.partsLength < this.need) return;
+    const buf = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength);
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
     let at = 0;
     for (;;) {
-      const sep = this.buf.indexOf(SEP, at);
+      const sep = buf.indexOf(SEP, at);
       if (sep < 0) break;
-      const m = /Content-Length: *(\d+)/i.exec(this.buf.toString("ascii", at, sep));
+      const m = /Content-Length: *(\d+)/i.exec(buf.toString("ascii", at, sep));
       const len = Number(m?.[1] ?? 0);
-      if (this.buf.length < sep + 4 + len) break;
-      const msg = JSON.parse(this.buf.toString("utf8", sep + 4, sep + 4 + len));
+      if (buf.length < sep + 4 + len) {
+        this.need = sep + 4 + len - at;
+        break;
+      }
+      const msg = JSON.parse(buf.toString("utf8", sep + 4, sep + 4 + len));
       at = sep + 4 + len;
       this.dispatch(msg, len);
     }
-    this.buf = at >= this.buf.length ? Buffer.alloc(0) : this.buf.subarray(at);
+    if (at < buf.length) {
+      this.parts.push(buf.subarray(at));
+      this.partsLength = buf.length - at;
+    }
   }
 
   dispatch(msg, bytes) {
@@ -113,6 +130,34 @@ export class Lsp {
       });
       this.send({ id, method, params });
     });
+  }
+
+  /**
+   * Sends a request with a partialResultToken and collects the `$/progress` batches for it.
+   * Resolves with { result (batches then final answer, concatenated), firstMs (first batch, or the
+   * answer if no batch came), ms (the final response), batches, bytes (all of it) }.
+   */
+  async requestPartial(method, params, timeoutMs = 60000) {
+    const token = `partial-${this.nextId}`;
+    const t0 = performance.now();
+    const items = [];
+    let firstMs;
+    let batches = 0;
+    let bytes = 0;
+    const off = this.on("$/progress", (p, at, n) => {
+      if (p.token !== token) return;
+      firstMs ??= at - t0;
+      batches++;
+      bytes += n;
+      for (const x of p.value) items.push(x);
+    });
+    try {
+      const r = await this.request(method, { ...params, partialResultToken: token }, timeoutMs);
+      if (Array.isArray(r.result)) for (const x of r.result) items.push(x);
+      return { result: items, firstMs: firstMs ?? r.ms, ms: r.ms, batches, bytes: bytes + r.bytes };
+    } finally {
+      off();
+    }
   }
 
   notify(method, params) {

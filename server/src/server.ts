@@ -14,6 +14,9 @@ import {
   ResponseError,
   ErrorCodes,
   LSPErrorCodes,
+  type CancellationToken,
+  type ReferenceParams,
+  type ResultProgressReporter,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import path from "node:path";
@@ -23,7 +26,8 @@ import { Corpus } from "./corpus/corpus";
 import { AnalysisPool } from "./corpus/pool";
 import { discover, makeFilter, readSource, readDiscoveredSourceSync, isInside, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "./corpus/sources";
 import { hover } from "./service/hover";
-import { entityDefinition, entityHighlights, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
+import { entityDefinition, entityHighlights, entityReferenceChunks, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
+import type { Location } from "./service/protocolTypes";
 import { documentDiagnostics, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
 import { inlayHints } from "./service/inlayHints";
 import { codeActions } from "./service/codeActions";
@@ -541,15 +545,61 @@ connection.onDefinition(
   }),
 );
 
-connection.onReferences(
-  safe("references", null, (p) => {
-    const o = offsetOf(p.textDocument.uri, p.position);
-    if (o === undefined) return null;
+// With a partialResultToken, an entity's references stream as $/progress batches (a small first one,
+// so the editor shows results at once), the current document first, yielding to other requests
+// between batches; the final response is then empty, as the LSP says for partial results.
+const FIRST_REFERENCE_BATCH = 500;
+const REFERENCE_BATCH = 5000;
+
+function references(p: ReferenceParams): Location[] | null {
+  const o = offsetOf(p.textDocument.uri, p.position);
+  if (o === undefined) return null;
+  const uri = p.textDocument.uri;
+  if (corpus.figureAt(uri, o)) return figureOrClaimReferences(corpus, uri, o);
+  return entityReferences(corpus, uri, o, p.context?.includeDeclaration ?? true) ?? figureOrClaimReferences(corpus, uri, o);
+}
+
+async function streamReferences(chunks: Iterable<Location[]>, progress: ResultProgressReporter<Location[]>, token: CancellationToken): Promise<Location[] | ResponseError<void>> {
+  let batch: Location[] = [];
+  let size = FIRST_REFERENCE_BATCH;
+  for (const locations of chunks)
+    for (const l of locations) {
+      batch.push(l);
+      if (batch.length < size) continue;
+      progress.report(batch);
+      batch = [];
+      size = REFERENCE_BATCH;
+      await yieldToOtherMessages();
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, "references cancelled");
+    }
+  if (batch.length) progress.report(batch);
+  return [];
+}
+
+/**
+ * Lets messages that arrived meanwhile (another request, a $/cancelRequest) be handled. vscode-jsonrpc
+ * needs about three event-loop turns for that (its reader, its decoder and its request queue each
+ * defer to setImmediate): with one turn, a hover sent during a stream waited for three more batches.
+ */
+async function yieldToOtherMessages(): Promise<void> {
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const referencesNow = safe("references", null, references);
+connection.onReferences(async (p, token, _workDone, progress) => {
+  if (!progress) return referencesNow(p, token);
+  if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, "references cancelled");
+  try {
     const uri = p.textDocument.uri;
-    if (corpus.figureAt(uri, o)) return figureOrClaimReferences(corpus, uri, o);
-    return entityReferences(corpus, uri, o, p.context?.includeDeclaration ?? true) ?? figureOrClaimReferences(corpus, uri, o);
-  }),
-);
+    const o = offsetOf(uri, p.position);
+    const chunks = o === undefined || corpus.figureAt(uri, o) ? null : entityReferenceChunks(corpus, uri, o, { includeDeclaration: p.context?.includeDeclaration ?? true, currentFirst: true });
+    // Figures and claims have small clusters: one final answer.
+    return chunks ? await streamReferences(chunks, progress, token) : references(p);
+  } catch (e) {
+    log(`references failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return [];
+  }
+});
 
 connection.onDocumentHighlight(
   safe("documentHighlight", null, (p) => {

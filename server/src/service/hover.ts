@@ -109,14 +109,22 @@ function figureHover(corpus: Corpus, doc: CorpusDocument, f: Figure): Hover {
   if (f.subject) what.push(`about **${md(corpus.entity(f.subject)?.name ?? f.subject)}**`);
   if (what.length) lines.push("", what.join(", "));
   if (f.key) {
-    const others = corpus.figuresByKey(f.key).filter((r) => !(r.uri === doc.uri && r.figure.start === f.start));
-    if (others.length) {
+    // The first ten others in corpus order, and how many more: no copy of a key quoted thousands of times.
+    const all = corpus.figuresByKey(f.key);
+    const shown: Array<(typeof all)[number]> = [];
+    let others = 0;
+    for (const r of all) {
+      if (r.uri === doc.uri && r.figure.start === f.start) continue;
+      others++;
+      if (shown.length < 10) shown.push(r);
+    }
+    if (others) {
       lines.push("", `Also quoted under \`${f.key}\`:`);
-      for (const r of others.slice(0, 10)) {
+      for (const r of shown) {
         const same = r.figure.value === f.value && r.figure.high === f.high;
         lines.push(`- ${md(r.figure.display)}${same ? "" : " ⚠ differs"} — ${link(corpus, r.uri, r.figure.start)}`);
       }
-      if (others.length > 10) lines.push(`- … ${others.length - 10} more`);
+      if (others > 10) lines.push(`- … ${others - 10} more`);
     }
   }
   return { contents: { kind: "markdown", value: lines.join("\n") }, range: rangeOf(doc, f.start, f.end) };

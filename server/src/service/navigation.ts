@@ -1,6 +1,8 @@
 // Definition, references and highlights: for entities, and for figures and claims (their clusters).
-import type { Corpus } from "../corpus/corpus";
-import { locationOf, rangeOf, type Location, type Range } from "./protocolTypes";
+import type { Corpus, CorpusDocument, FigureRef, MentionRef } from "../corpus/corpus";
+import type { Mention } from "../analysis/types";
+import { locationOf, rangeOf, type Location, type Position, type Range } from "./protocolTypes";
+import { snap } from "../analysis/lines";
 import { relatedClaims, compatible } from "../corpus/related";
 
 /** Where an entity is defined: the user's marginalia.json entry if any, else its defining mention. */
@@ -15,14 +17,106 @@ export function entityDefinition(corpus: Corpus, uri: string, offset: number, us
   return [locationOf(corpus.get(def.uri)!, def.mention.start, def.mention.end)];
 }
 
-export function entityReferences(corpus: Corpus, uri: string, offset: number, includeDeclaration = true): Location[] | null {
+/**
+ * The locations of an entity's mentions, one document at a time, each document's computed only when
+ * the iteration reaches it (no corpus-wide merge and sort first): the current document first when
+ * `currentFirst`, then the others in corpus order. Null when no entity is under the cursor.
+ * The documents are the ones in the corpus when this is called, so a caller that consumes the chunks
+ * across several event-loop turns gets one consistent answer even if documents change meanwhile.
+ */
+export function entityReferenceChunks(
+  corpus: Corpus,
+  uri: string,
+  offset: number,
+  options: { includeDeclaration?: boolean; currentFirst?: boolean } = {},
+): Iterable<Location[]> | null {
   const m = corpus.mentionAt(uri, offset);
   if (!m) return null;
-  const def = includeDeclaration ? undefined : corpus.definingMention(m.entityId);
-  return corpus
-    .mentionsOf(m.entityId)
-    .filter((r) => !def || r.uri !== def.uri || r.mention.start !== def.mention.start)
-    .map((r) => locationOf(corpus.get(r.uri)!, r.mention.start, r.mention.end));
+  const id = corpus.canonical(m.entityId);
+  const def = (options.includeDeclaration ?? true) ? undefined : corpus.definingMention(id);
+  const sources = new Map<string, ReferenceSource>();
+  for (const c of corpus.mentionCounts(id)) {
+    const doc = corpus.get(c.uri);
+    if (doc) sources.set(c.uri, { doc, count: c.count, first: c.first });
+  }
+  // Corpus order is uri order; the built-in string sort is several times faster than a comparator.
+  const order = [...sources.keys()].sort();
+  const current = options.currentFirst ? sources.get(uri) : undefined;
+  return (function* () {
+    if (current) {
+      const locations = documentReferences(corpus, current, id, def);
+      if (locations.length) yield locations;
+    }
+    for (const u of order) {
+      const s = sources.get(u)!;
+      if (s === current) continue;
+      const locations = documentReferences(corpus, s, id, def);
+      if (locations.length) yield locations;
+    }
+  })();
+}
+
+interface ReferenceSource {
+  doc: CorpusDocument;
+  /** How many of the document's mentions are of the entity, and the first of them. */
+  count: number;
+  first: Mention;
+}
+
+/** One document's mentions of an entity as locations, in document order (minus the declaration if given). */
+function documentReferences(corpus: Corpus, s: ReferenceSource, id: string, declaration: MentionRef | undefined): Location[] {
+  const { doc } = s;
+  if (s.count === 1) return s.first.start === declaration?.mention.start && declaration.uri === doc.uri ? [] : [locationOf(doc, s.first.start, s.first.end)];
+  const mentions = doc.analysis.mentions;
+  // Mentions are sorted by start: begin at the entity's first one and stop after the last.
+  let lo = 0;
+  let hi = mentions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (mentions[mid].start < s.first.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const skip = declaration?.uri === doc.uri ? declaration.mention.start : -1;
+  const out: Location[] = [];
+  const lines = doc.lines;
+  const starts = lines.starts;
+  // The mentions come in document order: each one's line is usually the previous one's, else a
+  // binary search over the lines after it (what LineIndex.positionAt does over all of them).
+  let line = 0;
+  const position = (offset: number, from: number): Position => {
+    const o = snap(doc.text, Math.min(offset, doc.text.length));
+    let l = from;
+    if (l + 1 < starts.length && starts[l + 1] <= o) {
+      let hi = starts.length - 1;
+      l++;
+      while (l < hi) {
+        const mid = (l + hi + 1) >> 1;
+        if (starts[mid] <= o) l = mid;
+        else hi = mid - 1;
+      }
+    }
+    return { line: l, character: Math.min(o, lines.lineEnd(l)) - starts[l] };
+  };
+  let left = s.count;
+  for (let i = lo; i < mentions.length && left > 0; i++) {
+    const x = mentions[i];
+    if (x.entityId !== id && corpus.canonical(x.entityId) !== id) continue;
+    left--;
+    if (x.start === skip) continue;
+    const start = position(x.start, line);
+    line = start.line;
+    out.push({ uri: doc.uri, range: { start, end: position(x.end, line) } });
+  }
+  return out;
+}
+
+/** Every reference of the entity under the cursor, in corpus order. */
+export function entityReferences(corpus: Corpus, uri: string, offset: number, includeDeclaration = true): Location[] | null {
+  const chunks = entityReferenceChunks(corpus, uri, offset, { includeDeclaration });
+  if (!chunks) return null;
+  const out: Location[] = [];
+  for (const locations of chunks) for (const l of locations) out.push(l);
+  return out;
 }
 
 export function entityHighlights(corpus: Corpus, uri: string, offset: number): Array<{ range: Range; kind: 1 | 2 | 3 }> | null {
@@ -30,9 +124,9 @@ export function entityHighlights(corpus: Corpus, uri: string, offset: number): A
   const doc = corpus.get(uri);
   if (!m || !doc) return null;
   const id = corpus.canonical(m.entityId);
-  return doc.analysis.mentions
-    .filter((x) => corpus.canonical(x.entityId) === id)
-    .map((x) => ({ range: rangeOf(doc, x.start, x.end), kind: (x.gloss || (x.full && x === doc.analysis.mentions.find((y) => corpus.canonical(y.entityId) === id)) ? 3 : 2) as 2 | 3 }));
+  const mine = doc.analysis.mentions.filter((x) => corpus.canonical(x.entityId) === id);
+  // Write (3) for a gloss or for the first mention when it is a full name; read (2) for the rest.
+  return mine.map((x, i) => ({ range: rangeOf(doc, x.start, x.end), kind: (x.gloss || (x.full && i === 0) ? 3 : 2) as 2 | 3 }));
 }
 
 // ---- figures and claims: definition jumps to the earliest related claim in another document,
@@ -45,13 +139,14 @@ export function figureOrClaimDefinition(corpus: Corpus, uri: string, offset: num
   const f = corpus.figureAt(uri, offset);
   if (f?.key) {
     // The same value first (5 万块 for 五萬張), then merely compatible ones (几万块); earliest of the best.
-    const same = (r: { figure: typeof f }) => (r.figure.value === f.value && r.figure.high === f.high && !r.figure.approximate ? 0 : 1);
-    const others = corpus
-      .figuresByKey(f.key)
-      .filter((r) => r.uri !== uri && compatible(f, r.figure))
-      .map((r) => ({ uri: r.uri, start: r.figure.start, end: r.figure.end, rank: same(r) }))
-      .sort((a, b) => a.rank - b.rank || byCorpusOrder(a, b));
-    if (others.length) return [locationOf(corpus.get(others[0].uri)!, others[0].start, others[0].end)];
+    // figuresByKey is in corpus order, so one pass finds it (a hot key has thousands: no sort).
+    let compatibleOne: FigureRef | undefined;
+    for (const r of corpus.figuresByKey(f.key)) {
+      if (r.uri === uri || !compatible(f, r.figure)) continue;
+      if (r.figure.value === f.value && r.figure.high === f.high && !r.figure.approximate) return [locationOf(corpus.get(r.uri)!, r.figure.start, r.figure.end)];
+      compatibleOne ??= r;
+    }
+    if (compatibleOne) return [locationOf(corpus.get(compatibleOne.uri)!, compatibleOne.figure.start, compatibleOne.figure.end)];
   }
   const c = corpus.claimAt(uri, offset);
   if (!c) return null;
