@@ -402,13 +402,17 @@ export class Corpus {
     return out;
   }
 
-  /** The mentions of an entity document by document, in corpus order, built as they are consumed. */
-  *mentionsByDocument(entityId: string): Generator<{ uri: string; mentions: Mention[] }> {
+  /**
+   * The documents that mention an entity, in corpus order, as they are now (a caller that consumes
+   * them over several event-loop turns gets one consistent answer); each one's mentions of the entity
+   * are found only when asked for.
+   */
+  mentionsByDocument(entityId: string): Array<{ doc: CorpusDocument; mentions: () => Mention[] }> {
     const ids = this.idsOf(this.canonical(entityId));
-    for (const uri of this.urisMentioning(ids)) {
-      const doc = this.docs.get(uri);
-      if (doc) yield { uri, mentions: this.mentionsIn(doc, ids) };
-    }
+    return this.urisMentioning(ids).map((uri) => {
+      const doc = this.docs.get(uri)!;
+      return { doc, mentions: () => this.mentionsIn(doc, ids) };
+    });
   }
 
   /** How many mentions an entity has in all. */

@@ -1,8 +1,7 @@
 // Definition, references and highlights: for entities, and for figures and claims (their clusters).
 import type { Corpus, CorpusDocument, FigureRef, MentionRef } from "../corpus/corpus";
 import type { Mention } from "../analysis/types";
-import { locationOf, rangeOf, type Location, type Position, type Range } from "./protocolTypes";
-import { snap } from "../analysis/lines";
+import { locationOf, rangeOf, type Location, type Range } from "./protocolTypes";
 import { relatedClaims, compatible } from "../corpus/related";
 
 /** Where an entity is defined: the user's marginalia.json entry if any, else its defining mention. */
@@ -34,80 +33,26 @@ export function entityReferenceChunks(
   if (!m) return null;
   const id = corpus.canonical(m.entityId);
   const def = (options.includeDeclaration ?? true) ? undefined : corpus.definingMention(id);
-  const sources = new Map<string, ReferenceSource>();
-  for (const c of corpus.mentionCounts(id)) {
-    const doc = corpus.get(c.uri);
-    if (doc) sources.set(c.uri, { doc, count: c.count, first: c.first });
-  }
-  // Corpus order is uri order; the built-in string sort is several times faster than a comparator.
-  const order = [...sources.keys()].sort();
-  const current = options.currentFirst ? sources.get(uri) : undefined;
+  const skip = (doc: CorpusDocument) => (def?.uri === doc.uri ? def.mention.start : -1);
+  const toLocations = (doc: CorpusDocument, mentions: readonly Mention[]) => {
+    const out: Location[] = [];
+    const s = skip(doc);
+    for (const x of mentions) if (x.start !== s) out.push(locationOf(doc, x.start, x.end));
+    return out;
+  };
+  const byDocument = corpus.mentionsByDocument(id);
+  const current = options.currentFirst ? byDocument.find((d) => d.doc.uri === uri) : undefined;
   return (function* () {
     if (current) {
-      const locations = documentReferences(corpus, current, id, def);
+      const locations = toLocations(current.doc, current.mentions());
       if (locations.length) yield locations;
     }
-    for (const u of order) {
-      const s = sources.get(u)!;
-      if (s === current) continue;
-      const locations = documentReferences(corpus, s, id, def);
+    for (const d of byDocument) {
+      if (d === current) continue;
+      const locations = toLocations(d.doc, d.mentions());
       if (locations.length) yield locations;
     }
   })();
-}
-
-interface ReferenceSource {
-  doc: CorpusDocument;
-  /** How many of the document's mentions are of the entity, and the first of them. */
-  count: number;
-  first: Mention;
-}
-
-/** One document's mentions of an entity as locations, in document order (minus the declaration if given). */
-function documentReferences(corpus: Corpus, s: ReferenceSource, id: string, declaration: MentionRef | undefined): Location[] {
-  const { doc } = s;
-  if (s.count === 1) return s.first.start === declaration?.mention.start && declaration.uri === doc.uri ? [] : [locationOf(doc, s.first.start, s.first.end)];
-  const mentions = doc.analysis.mentions;
-  // Mentions are sorted by start: begin at the entity's first one and stop after the last.
-  let lo = 0;
-  let hi = mentions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (mentions[mid].start < s.first.start) lo = mid + 1;
-    else hi = mid;
-  }
-  const skip = declaration?.uri === doc.uri ? declaration.mention.start : -1;
-  const out: Location[] = [];
-  const lines = doc.lines;
-  const starts = lines.starts;
-  // The mentions come in document order: each one's line is usually the previous one's, else a
-  // binary search over the lines after it (what LineIndex.positionAt does over all of them).
-  let line = 0;
-  const position = (offset: number, from: number): Position => {
-    const o = snap(doc.text, Math.min(offset, doc.text.length));
-    let l = from;
-    if (l + 1 < starts.length && starts[l + 1] <= o) {
-      let hi = starts.length - 1;
-      l++;
-      while (l < hi) {
-        const mid = (l + hi + 1) >> 1;
-        if (starts[mid] <= o) l = mid;
-        else hi = mid - 1;
-      }
-    }
-    return { line: l, character: Math.min(o, lines.lineEnd(l)) - starts[l] };
-  };
-  let left = s.count;
-  for (let i = lo; i < mentions.length && left > 0; i++) {
-    const x = mentions[i];
-    if (x.entityId !== id && corpus.canonical(x.entityId) !== id) continue;
-    left--;
-    if (x.start === skip) continue;
-    const start = position(x.start, line);
-    line = start.line;
-    out.push({ uri: doc.uri, range: { start, end: position(x.end, line) } });
-  }
-  return out;
 }
 
 /** Every reference of the entity under the cursor, in corpus order. */
