@@ -9,6 +9,8 @@ import type { DocumentAnalysis, EntityDef } from "../server/src/analysis/types";
 import { Catalog } from "../server/src/analysis/catalog";
 import { analyzeDocument } from "../server/src/analysis/analyze";
 import { spliceAnalysis } from "../server/src/analysis/incremental";
+import { Corpus } from "../server/src/corpus/corpus";
+import { documentDiagnostics, DiagnosticsCache } from "../server/src/service/diagnostics";
 import builtinCatalog from "../server/data/entities.json";
 
 const args = process.argv.slice(2);
@@ -18,7 +20,8 @@ const opt = (k: string, d: string) => {
 };
 const dir = path.resolve(opt("--out", "bench/corpus"));
 const edits = Number(opt("--edits", "200"));
-const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { big: string[] };
+const corpusDocs = Number(opt("--corpus-docs", "300"));
+const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { big: string[]; files: Array<{ path: string }> };
 const catalog = new Catalog(builtinCatalog as EntityDef[], []);
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -92,3 +95,50 @@ const differs = rows.reduce((s, r) => s + r.differs, 0);
 const fallbacks = rows.reduce((s, r) => s + r.fallbacks, 0);
 for (const r of rows) console.log(`${r.doc}: splice median ${med(r.spliceMs).toFixed(2)} ms (full ${med(r.fullMs).toFixed(0)} ms), ${r.differs} differ ${JSON.stringify(r.parts)}, ${r.fallbacks} fall back`);
 console.log(`${n} edits: splice CPU median ${med(all).toFixed(2)} ms, p99 ${p99(all).toFixed(2)} ms; differs from the full analysis in ${differs} (${((100 * differs) / n).toFixed(1)} %), falls back to a full analysis in ${fallbacks} (${((100 * fallbacks) / n).toFixed(1)} %)`);
+
+// The whole keystroke as the server does it on its main thread, stage by stage (CPU ms, median):
+// splice, corpus.set, documentDiagnostics with the per-claim cache, and the JSON of the notification.
+{
+  const corpus = new Corpus(builtinCatalog as EntityDef[]);
+  const others = manifest.files.filter((f) => !manifest.big.includes(f.path));
+  const step = Math.max(1, Math.floor(others.length / Math.max(1, corpusDocs)));
+  for (let i = 0; i < others.length; i += step) corpus.set(`file:///c/${others[i].path}`, fs.readFileSync(path.join(dir, others[i].path), "utf8"));
+  const rel = manifest.big[0];
+  const uri = `file:///c/${rel}`;
+  let text = fs.readFileSync(path.join(dir, rel), "utf8");
+  corpus.set(uri, text);
+  const store = new DiagnosticsCache();
+  const generation = 1;
+  let diags = documentDiagnostics(corpus, uri, {}, [], { store, generation });
+  const stages: Record<string, number[]> = { splice: [], "corpus.set": [], "documentDiagnostics (cached)": [], "JSON of publishDiagnostics": [], total: [] };
+  const uncached: number[] = [];
+  for (let k = 0; k < 30; k++) {
+    const at = Math.floor(text.length * (0.3 + 0.4 * rnd()));
+    const next = text.slice(0, at) + "的" + text.slice(at);
+    const doc = corpus.get(uri)!;
+    const t0 = cpuMs();
+    const r = spliceAnalysis(text, doc.analysis, next, { start: at, end: at, insertedLength: 1 }, corpus.catalog);
+    const t1 = cpuMs();
+    corpus.set(uri, next, k + 2, undefined, r ? r.analysis : analyzeDocument(next, corpus.catalog));
+    const t2 = cpuMs();
+    diags = documentDiagnostics(corpus, uri, {}, [], { store, generation });
+    const t3 = cpuMs();
+    JSON.stringify({ jsonrpc: "2.0", method: "textDocument/publishDiagnostics", params: { uri, version: k + 2, diagnostics: diags } });
+    const t4 = cpuMs();
+    stages.splice.push(t1 - t0);
+    stages["corpus.set"].push(t2 - t1);
+    stages["documentDiagnostics (cached)"].push(t3 - t2);
+    stages["JSON of publishDiagnostics"].push(t4 - t3);
+    stages.total.push(t4 - t0);
+    if (k < 3) {
+      const t = cpuMs();
+      documentDiagnostics(corpus, uri, {}, []);
+      uncached.push(cpuMs() - t);
+    }
+    text = next;
+  }
+  const json = JSON.stringify(diags).length;
+  console.log(`\nOne keystroke on the main thread (${corpus.size} documents in the corpus, ${diags.length} diagnostics, ${(json / 1024).toFixed(0)} KB of JSON), CPU ms median / max of 30:`);
+  for (const [k, xs] of Object.entries(stages)) console.log(`  ${k.padEnd(30)} ${med(xs).toFixed(2)} / ${Math.max(...xs).toFixed(2)}`);
+  console.log(`  (documentDiagnostics without the cache: ${med(uncached).toFixed(0)} ms)`);
+}

@@ -25,7 +25,7 @@ import { discover, makeFilter, readSource, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } fr
 import { hover } from "./service/hover";
 import { entityDefinition, entityHighlights, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
 import { documentDiagnostics, DiagnosticsCache, type Diagnostic, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
-import { mergeChanges, spliceAnalysis, type OffsetChange, type TextChange } from "./analysis/incremental";
+import { mergeChanges, prepareSplice, spliceAnalysis, type OffsetChange, type TextChange } from "./analysis/incremental";
 import { inlayHints } from "./service/inlayHints";
 import { codeActions } from "./service/codeActions";
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./service/semanticTokens";
@@ -518,7 +518,12 @@ function spliceEdit(uri: string, before: string, change: TextChange, document: T
     setTimeout(() => {
       settleTimers.delete(uri);
       const d = documents.get(uri);
-      if (d && wanted.get(uri) === d.version) void analyzeAndStore(uri, d.getText(), d.version, true);
+      if (!d || wanted.get(uri) !== d.version) return;
+      void analyzeAndStore(uri, d.getText(), d.version, true).then(() => {
+        // While the editor is idle, so that the next keystroke does not pay for it.
+        const doc = corpus.get(uri);
+        if (doc && doc.version === d.version && documents.get(uri)) prepareSplice(doc.text, doc.analysis);
+      });
     }, SETTLE_MS),
   );
   return true;

@@ -279,6 +279,11 @@ function tryWindow(
   return { ok: true, analysis: out };
 }
 
+/** Computes ahead what the first splice after a full analysis would otherwise compute (label counts). */
+export function prepareSplice(text: string, analysis: DocumentAnalysis): void {
+  labelCountsOf(text, analysis);
+}
+
 /** Speaker-label counts of an analysis, computed once and carried from splice to splice. */
 const labelCache = new WeakMap<DocumentAnalysis, Map<string, number>>();
 function labelCountsOf(text: string, a: DocumentAnalysis): Map<string, number> {

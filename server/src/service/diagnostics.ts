@@ -74,11 +74,17 @@ export function codeOf(c: Claim): DiagnosticCodeName | undefined {
 export class DiagnosticsCache {
   private generation: unknown;
   private readonly byUri = new Map<string, { claims: Map<string, ClaimEntry>; figures: Map<string, FigureEntry | null> }>();
+  /**
+   * The same, by object: an incremental splice hands the claims and figures it did not re-analyse
+   * back as the same objects (moved, same content), which saves building their signatures.
+   */
+  byObject = new WeakMap<object, ClaimEntry | { key: string; entry: FigureEntry | null }>();
 
   /** The cache of a document for this generation of the corpus (everything is dropped when it changed). */
   entries(uri: string, generation: unknown): { claims: Map<string, ClaimEntry>; figures: Map<string, FigureEntry | null> } {
     if (generation !== this.generation) {
       this.byUri.clear();
+      this.byObject = new WeakMap();
       this.generation = generation;
     }
     let e = this.byUri.get(uri);
@@ -96,6 +102,7 @@ export class DiagnosticsCache {
 }
 
 interface ClaimEntry {
+  key: string;
   message: string;
   /** Computed on first need (Warnings only), then kept. */
   related?: Diagnostic["relatedInformation"] | null;
@@ -145,12 +152,20 @@ export function documentDiagnostics(
     const code = codeOf(claim);
     const severity = code && level(code);
     if (!code || !severity) return;
-    const key = next && claimSignature(doc.text, claim, doc.analysis.figures);
-    let entry = key !== undefined ? (next!.claims.get(key) ?? previous!.claims.get(key)) : undefined;
-    if (!entry) entry = { message: claimMessage(corpus, claim) };
+    let entry: ClaimEntry | undefined;
+    if (next) {
+      entry = cache!.store.byObject.get(claim) as ClaimEntry | undefined;
+      if (!entry) {
+        // Signatures are only built for claims seen for the first time (the window of an edit).
+        const key = claimSignature(doc.text, claim, doc.analysis.figures);
+        entry = next.claims.get(key) ?? previous!.claims.get(key) ?? { key, message: claimMessage(corpus, claim) };
+        cache!.store.byObject.set(claim, entry);
+      }
+      next.claims.set(entry.key, entry);
+    }
+    entry ??= { key: "", message: claimMessage(corpus, claim) };
     // Related claims are looked up for Warnings only: speculation is everywhere and would cost more than it tells.
     if (severity <= 2 && entry.related === undefined) entry.related = related(corpus, uri, index) ?? null;
-    if (key !== undefined) next!.claims.set(key, entry);
     out.push({
       range: rangeOf(doc, claim.start, claim.end),
       severity,
@@ -166,7 +181,7 @@ export function documentDiagnostics(
     if (d) out.push(d);
   }
   const mismatch = level("figure-mismatch");
-  if (mismatch) out.push(...figureMismatches(corpus, doc, mismatch, previous && next && { previous: previous.figures, next: next.figures }));
+  if (mismatch) out.push(...figureMismatches(corpus, doc, mismatch, previous && next && { previous: previous.figures, next: next.figures, byObject: cache!.store.byObject }));
   if (cache && next) cache.store.replace(uri, next);
   return out;
 }
@@ -226,17 +241,22 @@ function figureMismatches(
   corpus: Corpus,
   doc: CorpusDocument,
   severity: Severity,
-  cache?: { previous: Map<string, FigureEntry | null>; next: Map<string, FigureEntry | null> },
+  cache?: { previous: Map<string, FigureEntry | null>; next: Map<string, FigureEntry | null>; byObject: DiagnosticsCache["byObject"] },
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   doc.analysis.figures.forEach((f, i) => {
     if (!f.key || f.kind === "year" || f.kind === "date") return;
     if (cache) {
-      // The same figure elsewhere in this document disagrees with the same figures in the others.
-      const key = `${f.key}\u0001${f.kind}\u0001${f.value}\u0001${f.high ?? ""}\u0001${f.display}`;
-      let entry = cache.next.get(key) ?? cache.previous.get(key);
-      if (entry === undefined) entry = mismatchOf(corpus, doc, f) ?? null;
-      cache.next.set(key, entry);
+      let known = cache.byObject.get(f) as { key: string; entry: FigureEntry | null } | undefined;
+      if (!known) {
+        // The same figure elsewhere in this document disagrees with the same figures in the others.
+        const key = `${f.key}\u0001${f.kind}\u0001${f.value}\u0001${f.high ?? ""}\u0001${f.display}`;
+        let e = cache.next.get(key) ?? cache.previous.get(key);
+        if (e === undefined) e = mismatchOf(corpus, doc, f) ?? null;
+        cache.byObject.set(f, (known = { key, entry: e }));
+      }
+      const entry = known.entry;
+      cache.next.set(known.key, entry);
       if (entry) out.push({ range: rangeOf(doc, f.start, f.end), severity, code: "figure-mismatch", source: "marginalia", message: entry.message, relatedInformation: entry.relatedInformation, data: { figure: i } });
       return;
     }
