@@ -84,8 +84,15 @@ test("after edits in a large document, the settled diagnostics are a fresh serve
     for (const d of immediate) {
       assert.ok(d.range.end.line < lines.length && d.range.end.character <= lines[d.range.end.line].length, "a range inside the edited text");
     }
-    // Then the full analysis settles (the server republishes only if something differs).
-    await new Promise((res) => setTimeout(res, 3000));
+    // Then the full analysis settles (the server republishes only if something differs): wait until
+    // nothing has been published for this document for a while.
+    const publications = () => first.notifications.filter((n) => n.method === "textDocument/publishDiagnostics" && n.params.uri === uri).length;
+    for (let seen = -1, quiet = 0; quiet < 3; ) {
+      await new Promise((res) => setTimeout(res, 1000));
+      const now = publications();
+      quiet = now === seen ? quiet + 1 : 0;
+      seen = now;
+    }
     const settled = first.diagnostics.get(uri)!;
 
     await first.close();
