@@ -216,65 +216,65 @@ function tryWindow(
   const shiftSpan = <T extends Span>(x: T, by: number): T => (by === 0 ? x : { ...x, start: x.start + by, end: x.end + by });
   // The previous analysis is given up: what follows the core is shifted in place, not copied (a
   // 1 MB document has some 10⁴ objects after an edit in its middle).
-  const move = (x: Span) => {
-    x.start += delta;
-    x.end += delta;
-  };
   const movedSpeakers = new Set<Span>();
 
   const sBefore = countEndingBy(old.sentences, cs);
   const sAfter = firstStartingAt(old.sentences, ceOld);
-  out.sentences = old.sentences.slice(0, sBefore);
-  for (const s of win.sentences as Sentence[]) if (s.start >= wcs && s.end <= wce) out.sentences.push(shiftSentence(s, ws));
-  for (let i = sAfter; i < old.sentences.length; i++) {
-    const x = old.sentences[i] as Sentence;
-    if (x.quoteFrom !== undefined) x.quoteFrom += delta;
-    move(x);
-    out.sentences.push(x);
-  }
+  const sCore: Sentence[] = [];
+  for (const s of win.sentences as Sentence[]) if (s.start >= wcs && s.end <= wce) sCore.push(shiftSentence(s, ws));
+  const sTail = old.sentences.slice(sAfter) as Sentence[];
+  if (delta !== 0)
+    for (const x of sTail) {
+      x.start += delta;
+      x.end += delta;
+      if (x.quoteFrom !== undefined) x.quoteFrom += delta;
+    }
+  out.sentences = old.sentences.slice(0, sBefore).concat(sCore, sTail);
 
   const mBefore = countEndingBy(old.mentions, cs);
   const mAfter = firstStartingAt(old.mentions, ceOld);
-  out.mentions = old.mentions.slice(0, mBefore);
-  for (const m of merged) if (m.start >= wcs && m.end <= wce) out.mentions.push(shiftSpan(m, ws));
-  for (let i = mAfter; i < old.mentions.length; i++) {
-    const x = old.mentions[i];
-    // A mention the window merge kept is already a copy at its new place.
-    move(x);
-    out.mentions.push(x);
-  }
+  const mCore: Mention[] = [];
+  for (const m of merged) if (m.start >= wcs && m.end <= wce) mCore.push(shiftSpan(m, ws));
+  const mTail = old.mentions.slice(mAfter);
+  moveAll(mTail, delta);
+  out.mentions = old.mentions.slice(0, mBefore).concat(mCore, mTail);
 
   const fBefore = countEndingBy(old.figures, cs);
   const fAfter = firstStartingAt(old.figures, ceOld);
-  out.figures = old.figures.slice(0, fBefore);
+  const fCore: Figure[] = [];
   const winFigIndex = new Map<number, number>();
   figures.forEach((f, i) => {
     if (f.start >= wcs && f.end <= wce) {
-      winFigIndex.set(i, out.figures.length);
-      out.figures.push(shiftSpan(f, ws));
+      winFigIndex.set(i, fBefore + fCore.length);
+      fCore.push(shiftSpan(f, ws));
     }
   });
-  const afterShift = out.figures.length - fAfter; // old index → new index, for figures after the core
-  for (let i = fAfter; i < old.figures.length; i++) {
-    move(old.figures[i]);
-    out.figures.push(old.figures[i]);
-  }
+  const afterShift = fBefore + fCore.length - fAfter; // old index → new index, for figures after the core
+  const fTail = old.figures.slice(fAfter);
+  moveAll(fTail, delta);
+  out.figures = old.figures.slice(0, fBefore).concat(fCore, fTail);
 
   const cBefore = countEndingBy(old.claims, cs);
   const cAfter = firstStartingAt(old.claims, ceOld);
-  out.claims = old.claims.slice(0, cBefore);
-  for (const c of claims) if (c.start >= wcs && c.end <= wce) out.claims.push(shiftClaim(c, ws, (i) => winFigIndex.get(i)!));
-  for (let i = cAfter; i < old.claims.length; i++) {
-    const c = old.claims[i];
-    if (afterShift !== 0) c.figures = c.figures.map((f) => f + afterShift);
-    for (const q of c.cues) move(q);
+  const cCore: Claim[] = [];
+  for (const c of claims) if (c.start >= wcs && c.end <= wce) cCore.push(shiftClaim(c, ws, (i) => winFigIndex.get(i)!));
+  const cTail = old.claims.slice(cAfter);
+  for (const c of cTail) {
+    if (afterShift !== 0 && c.figures.length) c.figures = c.figures.map((f) => f + afterShift);
+    if (delta === 0) continue;
+    moveAll(c.cues, delta);
     // Speakers are shared between the claims of one turn: each span moves once.
     // A span before the edit (a turn label above) stays where it is.
     const sp = c.speaker?.span;
-    if (sp && sp.start >= oldEnd && !movedSpeakers.has(sp)) (movedSpeakers.add(sp), move(sp));
-    move(c);
-    out.claims.push(c);
+    if (sp && sp.start >= oldEnd && !movedSpeakers.has(sp)) {
+      movedSpeakers.add(sp);
+      sp.start += delta;
+      sp.end += delta;
+    }
+    c.start += delta;
+    c.end += delta;
   }
+  out.claims = old.claims.slice(0, cBefore).concat(cCore, cTail);
   labelCache.set(out, labelCounts);
   return { ok: true, analysis: out };
 }
@@ -305,6 +305,15 @@ function turnAt(claims: readonly Claim[], pos: number): Claim["speaker"] {
     if (!c.verb) return c.speaker;
   }
   return undefined;
+}
+
+/** Shifts spans in place (the previous analysis is given up, see tryWindow). */
+function moveAll(items: Span[], delta: number): void {
+  if (delta === 0) return;
+  for (let i = 0; i < items.length; i++) {
+    items[i].start += delta;
+    items[i].end += delta;
+  }
 }
 
 /** Figures are keyed by who they are about: a model or chip rolls up to its maker (the rule of analyze.ts). */
