@@ -471,7 +471,13 @@ function publishNow(): void {
 // ---- open documents: the editor's text wins over the disk's
 documents.onDidOpen((e) => {
   if (annotations.fileFolder(e.document.uri)) return annotationTextChanged(e.document.uri, e.document.getText());
-  void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true).then(sendStatus);
+  const uri = e.document.uri;
+  void analyzeAndStore(uri, e.document.getText(), e.document.version, true).then(() => {
+    sendStatus();
+    // Ahead of the first keystroke in a large document.
+    const doc = corpus.get(uri);
+    if (doc && doc.text.length >= INCREMENTAL_MIN_CHARS && documents.get(uri)?.version === doc.version) prepareSplice(doc.text, doc.analysis);
+  });
 });
 documents.onDidChangeContent((e) => {
   const uri = e.document.uri;
@@ -509,6 +515,8 @@ function spliceEdit(uri: string, before: string, change: TextChange, document: T
   if (!spliced) return false;
   wanted.set(uri, document.version); // an older analysis still in a worker is dropped when it arrives
   corpus.setEdited(uri, text, document.version, doc.label, spliced.analysis);
+  // Other documents' cached related information may point into this one, at offsets that just moved.
+  diagnosticsCache.retainOnly(uri);
   publishFirst(uri);
   // The window cannot see everything (names, labels and turns elsewhere in the document, other
   // documents' related claims): the full analysis corrects it once the edits pause.

@@ -99,6 +99,11 @@ export class DiagnosticsCache {
   delete(uri: string): void {
     this.byUri.delete(uri);
   }
+
+  /** Forgets every document but one (the others' related information may point into it). */
+  retainOnly(uri: string): void {
+    for (const u of [...this.byUri.keys()]) if (u !== uri) this.byUri.delete(u);
+  }
 }
 
 interface ClaimEntry {
