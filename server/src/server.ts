@@ -18,7 +18,7 @@ import {
   type ReferenceParams,
   type ResultProgressReporter,
 } from "vscode-languageserver/node";
-import { TextDocument } from "vscode-languageserver-textdocument";
+import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { EntityDef } from "./analysis/types";
@@ -28,7 +28,8 @@ import { discover, makeFilter, readSource, readDiscoveredSourceSync, isInside, D
 import { hover } from "./service/hover";
 import { entityDefinition, entityHighlights, entityReferenceChunks, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
 import type { Location } from "./service/protocolTypes";
-import { documentDiagnostics, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
+import { documentDiagnostics, DiagnosticsCache, type Diagnostic, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
+import { mergeChanges, prepareSplice, spliceAnalysis, type OffsetChange, type TextChange } from "./analysis/incremental";
 import { inlayHints } from "./service/inlayHints";
 import { codeActions } from "./service/codeActions";
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./service/semanticTokens";
@@ -49,11 +50,64 @@ interface Settings {
 }
 const DEFAULTS: Settings = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, maxFileSizeMB: 32, inlayHints: { enabled: true }, severity: {} };
 
+/**
+ * The corpus, with a generation number that changes whenever a document or the catalog changes,
+ * except through the incremental update of an open document being edited (setEdited): the
+ * diagnostics cache of that document stays valid across keystrokes, and is dropped once the edits
+ * settle and a full analysis comes back.
+ */
+class TrackedCorpus extends Corpus {
+  generation = 0;
+  private quiet: string | undefined;
+  override set(...args: Parameters<Corpus["set"]>): ReturnType<Corpus["set"]> {
+    if (args[0] !== this.quiet) this.generation++;
+    return super.set(...args);
+  }
+  override setPacked(...args: Parameters<Corpus["setPacked"]>): ReturnType<Corpus["setPacked"]> {
+    this.generation++;
+    return super.setPacked(...args);
+  }
+  override remove(uri: string): void {
+    if (uri !== this.quiet) this.generation++;
+    super.remove(uri);
+  }
+  override replaceCatalog(...args: Parameters<Corpus["replaceCatalog"]>): void {
+    this.generation++;
+    super.replaceCatalog(...args);
+  }
+  setEdited(...args: Parameters<Corpus["set"]>): ReturnType<Corpus["set"]> {
+    this.quiet = args[0];
+    try {
+      return this.set(...args);
+    } finally {
+      this.quiet = undefined;
+    }
+  }
+}
+
+/** The last edit of each open document, recorded as the editor's changes are applied (see editedText). */
+const lastEdit = new Map<string, { before: string; change: TextChange | undefined }>();
 const connection: Connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const documents = new TextDocuments({
+  create: TextDocument.create,
+  update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    // Applied one at a time, so each change's offsets are taken in the text it applies to.
+    const before = doc.getText();
+    const offsets: OffsetChange[] = [];
+    for (const c of changes) {
+      if ("range" in c) offsets.push({ start: doc.offsetAt(c.range.start), end: doc.offsetAt(c.range.end), text: c.text });
+      else offsets.length = 0;
+      doc = TextDocument.update(doc, [c], version);
+      if (!("range" in c)) offsets.push({ start: 0, end: before.length, text: "" }); // a full replacement: no usable change
+    }
+    const fullReplace = changes.some((c) => !("range" in c));
+    lastEdit.set(doc.uri, { before, change: fullReplace ? undefined : mergeChanges(offsets) });
+    return doc;
+  },
+});
 const builtin = builtinCatalog as EntityDef[];
 const builtinHash = cacheKey(builtin);
-const corpus = new Corpus(builtin);
+const corpus = new TrackedCorpus(builtin);
 const log = (msg: string) => connection.console.log(msg);
 let pool: AnalysisPool;
 let folders: WorkspaceFolder[] = [];
@@ -418,6 +472,23 @@ function sendStatus(): void {
 
 // ---- diagnostics, pushed: for every indexed document after indexing, then for what changes
 const publishQueue = new Set<string>();
+const diagnosticsCache = new DiagnosticsCache();
+/** What was last sent for each open document. */
+const lastPublished = new Map<string, { version: number | undefined; diagnostics: Diagnostic[] }>();
+
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Publishes one document's diagnostics now, ahead of the queue (the document being typed in). */
+function publishFirst(uri: string): void {
+  publishQueue.delete(uri);
+  const rest = [...publishQueue];
+  publishQueue.clear();
+  publishQueue.add(uri);
+  for (const u of rest) publishQueue.add(u);
+  publishNow();
+}
 let publishScheduled = false;
 function schedulePublish(uris: Iterable<string>): void {
   for (const u of uris) publishQueue.add(u);
@@ -442,8 +513,17 @@ function publishNow(): void {
         continue;
       }
       const doc = corpus.get(uri);
+      const open = !!documents.get(uri);
+      // Open documents keep their diagnostics' costly parts between keystrokes.
+      const cache = open && doc ? { store: diagnosticsCache, generation: corpus.generation } : undefined;
+      const diagnostics = doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored, cache) : [];
       // Labelled with the version that was analysed (not the editor's latest, which may still be on its way).
-      void connection.sendDiagnostics({ uri, version: documents.get(uri) && doc && doc.version >= 0 ? doc.version : undefined, diagnostics: doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored) : [] });
+      const version = open && doc && doc.version >= 0 ? doc.version : undefined;
+      // The full analysis after a burst of edits usually agrees with what the keystrokes published: not sent again.
+      const last = open ? lastPublished.get(uri) : undefined;
+      if (last && version !== undefined && last.version === version && sameDiagnostics(last.diagnostics, diagnostics)) continue;
+      if (open) lastPublished.set(uri, { version, diagnostics });
+      void connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       log(`diagnostics for ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -457,15 +537,79 @@ function publishNow(): void {
 // ---- open documents: the editor's text wins over the disk's
 documents.onDidOpen((e) => {
   if (annotations.fileFolder(e.document.uri)) return annotationTextChanged(e.document.uri, e.document.getText());
-  void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true).then(sendStatus);
+  const uri = e.document.uri;
+  void analyzeAndStore(uri, e.document.getText(), e.document.version, true).then(() => {
+    sendStatus();
+    // Ahead of the first keystroke in a large document.
+    const doc = corpus.get(uri);
+    if (doc && doc.text.length >= INCREMENTAL_MIN_CHARS && documents.get(uri)?.version === doc.version) prepareSplice(doc.text, doc.analysis);
+  });
 });
 documents.onDidChangeContent((e) => {
-  if (annotations.fileFolder(e.document.uri)) return annotationTextChanged(e.document.uri, e.document.getText());
-  void analyzeAndStore(e.document.uri, e.document.getText(), e.document.version, true);
+  const uri = e.document.uri;
+  const edit = lastEdit.get(uri);
+  lastEdit.delete(uri);
+  if (!edit) return; // didOpen fires this too, and onDidOpen has it in hand
+  if (annotations.fileFolder(uri)) return annotationTextChanged(uri, e.document.getText());
+  if (edit.change && spliceEdit(uri, edit.before, edit.change, e.document)) return;
+  void analyzeAndStore(uri, e.document.getText(), e.document.version, true);
 });
+
+// ---- keystrokes in large documents: splice now, analyse in full once the edits pause
+/** Below this size a full analysis in a worker is fast enough for every keystroke. */
+const INCREMENTAL_MIN_CHARS = 64 * 1024;
+/** Quiet time after the last keystroke before the whole document is analysed again. */
+const SETTLE_MS = 400;
+const settleTimers = new Map<string, NodeJS.Timeout>();
+
+/**
+ * Re-analyses only the lines around the edit (analysis/incremental.ts), in this thread, stores the
+ * result and publishes this document's diagnostics at once. False when the incremental path does
+ * not apply (small document, the index behind the editor, or a window that never agreed).
+ */
+function spliceEdit(uri: string, before: string, change: TextChange, document: TextDocument): boolean {
+  const text = document.getText();
+  const doc = corpus.get(uri);
+  if (text.length < INCREMENTAL_MIN_CHARS || !doc || doc.text !== before) return false;
+  let spliced: ReturnType<typeof spliceAnalysis>;
+  try {
+    spliced = spliceAnalysis(before, doc.analysis, text, change, corpus.catalog);
+  } catch (e) {
+    log(`incremental analysis of ${labelOf(uri)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return false;
+  }
+  if (!spliced) return false;
+  wanted.set(uri, document.version); // an older analysis still in a worker is dropped when it arrives
+  corpus.setEdited(uri, text, document.version, doc.label, spliced.analysis);
+  // Other documents' cached related information may point into this one, at offsets that just moved.
+  diagnosticsCache.retainOnly(uri);
+  publishFirst(uri);
+  // The window cannot see everything (names, labels and turns elsewhere in the document, other
+  // documents' related claims): the full analysis corrects it once the edits pause.
+  clearTimeout(settleTimers.get(uri));
+  settleTimers.set(
+    uri,
+    setTimeout(() => {
+      settleTimers.delete(uri);
+      const d = documents.get(uri);
+      if (!d || wanted.get(uri) !== d.version) return;
+      void analyzeAndStore(uri, d.getText(), d.version, true).then(() => {
+        // While the editor is idle, so that the next keystroke does not pay for it.
+        const doc = corpus.get(uri);
+        if (doc && doc.version === d.version && documents.get(uri)) prepareSplice(doc.text, doc.analysis);
+      });
+    }, SETTLE_MS),
+  );
+  return true;
+}
 documents.onDidClose(async (e) => {
   // Back to what is on disk (unsaved edits are gone), or out of the index if it is not a source.
   const uri = e.document.uri;
+  clearTimeout(settleTimers.get(uri));
+  settleTimers.delete(uri);
+  lastEdit.delete(uri);
+  lastPublished.delete(uri);
+  diagnosticsCache.delete(uri);
   const file = annotations.fileFolder(uri);
   if (file) return annotationTextChanged(uri, await readAnnotationText(file));
   if (!uri.startsWith("file:") || !folderFilter()(uri)) {

@@ -544,7 +544,42 @@ function isMetadata(text: string, s: number, e: number): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-export function findClaims(text: string, sentences: Span[], mentions: Mention[], figures: Figure[], typeOf: TypeOf): Array<Claim & { text: string }> {
+/**
+ * What findClaims knows about the rest of the document when it runs over a window of it (incremental
+ * re-analysis): how often each speaker label occurs in the whole document, and the interview turn open
+ * where the window starts.
+ */
+export interface ClaimContext {
+  labelCounts?: ReadonlyMap<string, number>;
+  turn?: Speaker;
+  /** The code fence open where the window starts (offset of its opening line, in window coordinates). */
+  fenceFrom?: number;
+}
+
+/** Where the code fence open at `pos` began (fences are toggled and closed as findClaims does), if one is. */
+export function openFenceAt(text: string, sentences: readonly Span[], pos: number): number | undefined {
+  let inFence = false;
+  let fenceStart = 0;
+  for (const { start, end } of sentences) {
+    if (start >= pos) break;
+    const s = Math.max(0, start);
+    if (Math.min(text.length, end) <= s) continue;
+    if (text.startsWith("```", s) || text.startsWith("~~~", s)) {
+      inFence = !inFence;
+      fenceStart = s;
+    } else if (inFence && s - fenceStart > MAX_FENCE) inFence = false;
+  }
+  if (inFence && pos - fenceStart > MAX_FENCE) return undefined;
+  return inFence ? fenceStart : undefined;
+}
+
+/** How often each speaker label occurs in the given sentences. */
+export function countLabels(text: string, sentences: readonly Span[], into = new Map<string, number>(), sign = 1): Map<string, number> {
+  for (const { start, end } of sentences) for (const l of labelCandidates(text, start, end)) into.set(l.text, (into.get(l.text) ?? 0) + sign);
+  return into;
+}
+
+export function findClaims(text: string, sentences: Span[], mentions: Mention[], figures: Figure[], typeOf: TypeOf, context?: ClaimContext): Array<Claim & { text: string }> {
   const ms = mentions.length < 2 || mentions.every((m, i) => i === 0 || mentions[i - 1].start <= m.start) ? mentions : [...mentions].sort((a, b) => a.start - b.start);
   const ctx: Ctx = { text, mentions: ms, typeOf };
   const figOrder = figures.map((_, i) => i).sort((a, b) => figures[a].start - figures[b].start);
@@ -560,14 +595,15 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     labelsBySentence[si] = ls;
     for (const l of ls) labelCount.set(l.text, (labelCount.get(l.text) ?? 0) + 1);
   }
+  const countOf = context?.labelCounts ?? labelCount;
   const labelRole = (l: Label): "reset" | Speaker | undefined => {
     const key = l.text.toLowerCase();
     if (labelStop.has(key)) return undefined;
-    if (turnReset.has(key)) return (labelCount.get(l.text) ?? 0) >= 2 || l.start === 0 ? "reset" : undefined;
+    if (turnReset.has(key)) return (countOf.get(l.text) ?? 0) >= 2 || l.start === 0 ? "reset" : undefined;
     const i = lowerBound(ms, l.start);
     const m = i < ms.length && ms[i].start === l.start && ms[i].end === l.start + l.text.length ? ms[i] : undefined;
     if (m && canSpeak(ctx, m)) return speakerOf(m);
-    if ((labelCount.get(l.text) ?? 0) >= 2) return { name: l.text, span: { start: l.start, end: l.start + l.text.length } };
+    if ((countOf.get(l.text) ?? 0) >= 2) return { name: l.text, span: { start: l.start, end: l.start + l.text.length } };
     return undefined;
   };
 
@@ -575,9 +611,9 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
   const attributions: (Attribution | undefined)[] = new Array(sentences.length);
   const claimOfSentence: number[] = new Array(sentences.length).fill(-1);
   const consumed = new Set<number>();
-  let inFence = false;
-  let fenceStart = 0;
-  let turn: Speaker | undefined;
+  let inFence = context?.fenceFrom !== undefined;
+  let fenceStart = context?.fenceFrom ?? 0;
+  let turn: Speaker | undefined = context?.turn;
 
   const finish = (claim: Claim): void => {
     claim.text = text.slice(claim.start, claim.end);

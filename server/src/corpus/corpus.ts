@@ -46,6 +46,7 @@ export class CorpusDocument {
   private lineIndex: LineIndex | StoredLines | undefined;
   #packed: PackedAnalysis | undefined;
   #lineData: Int32Array | undefined;
+  #pinned: DocumentAnalysis | undefined;
   constructor(
     private readonly corpus: Corpus,
     readonly uri: string,
@@ -80,7 +81,10 @@ export class CorpusDocument {
   }
 
   get analysis(): DocumentAnalysis {
-    return this.objects ?? this.corpus.materialize(this);
+    if (this.objects) return this.objects;
+    // A document with its text in memory is open (or the CLI's): keep its objects, which edits reuse.
+    if (this.hasText) return (this.#pinned ??= this.corpus.materialize(this));
+    return this.corpus.materialize(this);
   }
 
   /** The line table, for the persisted index. */

@@ -2,7 +2,7 @@
 // claims, and figures that disagree with the same figure in another document. Each kind has a
 // stable code (documented in README.md); the severity of each is a setting.
 import type { Corpus, CorpusDocument, FigureRef } from "../corpus/corpus";
-import type { Claim } from "../analysis/types";
+import type { Claim, Figure } from "../analysis/types";
 import { relatedClaims, compatible } from "../corpus/related";
 import { locationOf, rangeOf, type Location, type Range, type Severity } from "./protocolTypes";
 import type { AnchoredAnnotation } from "../annotations";
@@ -61,6 +61,75 @@ export function codeOf(c: Claim): DiagnosticCodeName | undefined {
 }
 
 /**
+ * What the diagnostics of a document's claims and figures cost to compute (messages, related claims
+ * across the corpus), kept per document between calls so that a keystroke recomputes only the claims
+ * it changed: an unchanged claim (same text, certainty, cues, speaker, entities, figures) merely
+ * shifted gets its previous message and related information back, with a new range.
+ *
+ * Related information depends on the other documents too: the cache is only valid for one state of
+ * the corpus, which the caller names (`generation`: anything that changes when another document, or
+ * the catalog, changes). A document's own edits leave it valid by design; the caller recomputes from
+ * scratch (a new generation) once the edits settle.
+ */
+export class DiagnosticsCache {
+  private generation: unknown;
+  private readonly byUri = new Map<string, { claims: Map<string, ClaimEntry>; figures: Map<string, FigureEntry | null> }>();
+  /**
+   * The same, by object: an incremental splice hands the claims and figures it did not re-analyse
+   * back as the same objects (moved, same content), which saves building their signatures.
+   */
+  byObject = new WeakMap<object, ClaimEntry | { key: string; entry: FigureEntry | null }>();
+
+  /** The cache of a document for this generation of the corpus (everything is dropped when it changed). */
+  entries(uri: string, generation: unknown): { claims: Map<string, ClaimEntry>; figures: Map<string, FigureEntry | null> } {
+    if (generation !== this.generation) {
+      this.byUri.clear();
+      this.byObject = new WeakMap();
+      this.generation = generation;
+    }
+    let e = this.byUri.get(uri);
+    if (!e) this.byUri.set(uri, (e = { claims: new Map(), figures: new Map() }));
+    return e;
+  }
+
+  replace(uri: string, e: { claims: Map<string, ClaimEntry>; figures: Map<string, FigureEntry | null> }): void {
+    this.byUri.set(uri, e);
+  }
+
+  delete(uri: string): void {
+    this.byUri.delete(uri);
+  }
+
+  /** Forgets every document but one (the others' related information may point into it). */
+  retainOnly(uri: string): void {
+    for (const u of [...this.byUri.keys()]) if (u !== uri) this.byUri.delete(u);
+  }
+}
+
+interface ClaimEntry {
+  key: string;
+  message: string;
+  /** Computed on first need (Warnings only), then kept. */
+  related?: Diagnostic["relatedInformation"] | null;
+}
+
+interface FigureEntry {
+  message: string;
+  relatedInformation: NonNullable<Diagnostic["relatedInformation"]>;
+}
+
+/** Everything a claim's message and related claims depend on within its own document. */
+function claimSignature(text: string, c: Claim, figures: readonly Figure[]): string {
+  let figs = "";
+  for (const i of c.figures) {
+    const f = figures[i];
+    if (f) figs += `${f.key ?? ""}:${f.kind}:${f.value}:${f.high ?? ""};`;
+  }
+  const cues = c.cues.map((q) => `${q.kind}:${q.word}`).join(",");
+  return `${c.certainty}${text.slice(c.start, c.end)}${cues}${c.speaker?.name ?? ""}${c.speaker?.entityId ?? ""}${c.verb ?? ""}${c.entityIds.join(",")}${figs}`;
+}
+
+/**
  * Diagnostics of one document. The user's verdicts (annotations anchored in this document) replace
  * the text's own signal on the claims they cover: a verified claim loses its Warning, a disputed or
  * false one gets a Warning that quotes the note.
@@ -70,9 +139,12 @@ export function documentDiagnostics(
   uri: string,
   severity: Partial<Record<DiagnosticCodeName, SeverityName>> = {},
   annotations: readonly AnchoredAnnotation[] = [],
+  cache?: { store: DiagnosticsCache; generation: unknown },
 ): Diagnostic[] {
   const doc = corpus.get(uri);
   if (!doc) return [];
+  const previous = cache?.store.entries(uri, cache.generation);
+  const next = previous && { claims: new Map<string, ClaimEntry>(), figures: new Map<string, FigureEntry | null>() };
   const sev = { ...DEFAULT_SEVERITY, ...severity };
   const level = (code: DiagnosticCodeName) => (sev[code] === "off" ? undefined : LSP_SEVERITY[sev[code] as Exclude<SeverityName, "off">]);
   const out: Diagnostic[] = [];
@@ -85,14 +157,27 @@ export function documentDiagnostics(
     const code = codeOf(claim);
     const severity = code && level(code);
     if (!code || !severity) return;
+    let entry: ClaimEntry | undefined;
+    if (next) {
+      entry = cache!.store.byObject.get(claim) as ClaimEntry | undefined;
+      if (!entry) {
+        // Signatures are only built for claims seen for the first time (the window of an edit).
+        const key = claimSignature(doc.text, claim, doc.analysis.figures);
+        entry = next.claims.get(key) ?? previous!.claims.get(key) ?? { key, message: claimMessage(corpus, claim) };
+        cache!.store.byObject.set(claim, entry);
+      }
+      next.claims.set(entry.key, entry);
+    }
+    entry ??= { key: "", message: claimMessage(corpus, claim) };
+    // Related claims are looked up for Warnings only: speculation is everywhere and would cost more than it tells.
+    if (severity <= 2 && entry.related === undefined) entry.related = related(corpus, uri, index) ?? null;
     out.push({
       range: rangeOf(doc, claim.start, claim.end),
       severity,
       code,
       source: "marginalia",
-      message: claimMessage(corpus, claim),
-      // Related claims are looked up for Warnings only: speculation is everywhere and would cost more than it tells.
-      relatedInformation: severity <= 2 ? related(corpus, uri, index) : undefined,
+      message: entry.message,
+      relatedInformation: severity <= 2 ? (entry.related ?? undefined) : undefined,
       data: { claim: index },
     });
   });
@@ -101,7 +186,8 @@ export function documentDiagnostics(
     if (d) out.push(d);
   }
   const mismatch = level("figure-mismatch");
-  if (mismatch) out.push(...figureMismatches(corpus, doc, mismatch));
+  if (mismatch) out.push(...figureMismatches(corpus, doc, mismatch, previous && next && { previous: previous.figures, next: next.figures, byObject: cache!.store.byObject }));
+  if (cache && next) cache.store.replace(uri, next);
   return out;
 }
 
@@ -156,29 +242,48 @@ function related(corpus: Corpus, uri: string, index: number): Diagnostic["relate
   });
 }
 
-function figureMismatches(corpus: Corpus, doc: CorpusDocument, severity: Severity): Diagnostic[] {
+function figureMismatches(
+  corpus: Corpus,
+  doc: CorpusDocument,
+  severity: Severity,
+  cache?: { previous: Map<string, FigureEntry | null>; next: Map<string, FigureEntry | null>; byObject: DiagnosticsCache["byObject"] },
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   doc.analysis.figures.forEach((f, i) => {
     if (!f.key || f.kind === "year" || f.kind === "date") return;
-    // A key quoted in thousands of documents: the first few disagreements are what a reader needs.
-    const others: FigureRef[] = [];
-    let scanned = 0;
-    for (const r of corpus.figuresByKey(f.key)) {
-      if (++scanned > 500 || others.length >= 5) break;
-      if (r.uri !== doc.uri && r.figure.kind === f.kind && !compatible(f, r.figure)) others.push(r);
+    if (cache) {
+      let known = cache.byObject.get(f) as { key: string; entry: FigureEntry | null } | undefined;
+      if (!known) {
+        // The same figure elsewhere in this document disagrees with the same figures in the others.
+        const key = `${f.key}\u0001${f.kind}\u0001${f.value}\u0001${f.high ?? ""}\u0001${f.display}`;
+        let e = cache.next.get(key) ?? cache.previous.get(key);
+        if (e === undefined) e = mismatchOf(corpus, doc, f) ?? null;
+        cache.byObject.set(f, (known = { key, entry: e }));
+      }
+      const entry = known.entry;
+      cache.next.set(known.key, entry);
+      if (entry) out.push({ range: rangeOf(doc, f.start, f.end), severity, code: "figure-mismatch", source: "marginalia", message: entry.message, relatedInformation: entry.relatedInformation, data: { figure: i } });
+      return;
     }
-    if (others.length === 0) return;
-    const first = others[0];
-    const d = corpus.get(first.uri)!;
-    out.push({
-      range: rangeOf(doc, f.start, f.end),
-      severity,
-      code: "figure-mismatch",
-      source: "marginalia",
-      message: `Figures disagree for ${f.key}: ${f.display} here, ${first.figure.display} in ${d.label}${others.length > 1 ? ` (and ${others.length - 1} more)` : ""}.`,
-      relatedInformation: others.slice(0, 5).map((r) => ({ location: locationOf(corpus.get(r.uri)!, r.figure.start, r.figure.end), message: `${r.figure.display} in ${corpus.get(r.uri)!.label}` })),
-      data: { figure: i },
-    });
+    const entry = mismatchOf(corpus, doc, f);
+    if (entry) out.push({ range: rangeOf(doc, f.start, f.end), severity, code: "figure-mismatch", source: "marginalia", message: entry.message, relatedInformation: entry.relatedInformation, data: { figure: i } });
   });
   return out;
+}
+
+function mismatchOf(corpus: Corpus, doc: CorpusDocument, f: Figure): FigureEntry | undefined {
+  // A key quoted in thousands of documents: the first few disagreements are what a reader needs.
+  const others: FigureRef[] = [];
+  let scanned = 0;
+  for (const r of corpus.figuresByKey(f.key!)) {
+    if (++scanned > 500 || others.length >= 5) break;
+    if (r.uri !== doc.uri && r.figure.kind === f.kind && !compatible(f, r.figure)) others.push(r);
+  }
+  if (others.length === 0) return undefined;
+  const first = others[0];
+  const d = corpus.get(first.uri)!;
+  return {
+    message: `Figures disagree for ${f.key}: ${f.display} here, ${first.figure.display} in ${d.label}${others.length > 1 ? ` (and ${others.length - 1} more)` : ""}.`,
+    relatedInformation: others.slice(0, 5).map((r) => ({ location: locationOf(corpus.get(r.uri)!, r.figure.start, r.figure.end), message: `${r.figure.display} in ${corpus.get(r.uri)!.label}` })),
+  };
 }
