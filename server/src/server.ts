@@ -25,7 +25,7 @@ import type { EntityDef } from "./analysis/types";
 import { Corpus } from "./corpus/corpus";
 import { AnalysisPool } from "./corpus/pool";
 import { discover, makeFilter, readSource, readDiscoveredSourceSync, isInside, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from "./corpus/sources";
-import { hover } from "./service/hover";
+import { hover, HOVER_DOCUMENTS } from "./service/hover";
 import { entityDefinition, entityHighlights, entityReferenceChunks, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
 import type { Location } from "./service/protocolTypes";
 import { documentDiagnostics, DiagnosticsCache, type Diagnostic, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
@@ -531,7 +531,24 @@ function publishNow(): void {
   if (publishQueue.size && !publishScheduled) {
     publishScheduled = true;
     setImmediate(publishNow);
-  }
+  } else if (!publishQueue.size && !indexing) prepareAnswersWhenIdle();
+}
+
+/**
+ * Once every diagnostic is out, the per-entity answers of hover cards and definitions are computed
+ * in slices of a few milliseconds, so no request pays for the first look at a frequent entity.
+ */
+let preparing: Generator<void> | undefined;
+function prepareAnswersWhenIdle(): void {
+  preparing = corpus.prepareAnswers(HOVER_DOCUMENTS);
+  const step = () => {
+    const mine = preparing;
+    if (!mine || publishQueue.size || indexing) return; // superseded, or busier work came first
+    const t0 = performance.now();
+    while (performance.now() - t0 < 5) if (mine.next().done) return void (preparing = undefined);
+    setImmediate(step);
+  };
+  setImmediate(step);
 }
 
 // ---- open documents: the editor's text wins over the disk's

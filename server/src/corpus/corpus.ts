@@ -47,6 +47,7 @@ export class CorpusDocument {
   #packed: PackedAnalysis | undefined;
   #lineData: Int32Array | undefined;
   #pinned: DocumentAnalysis | undefined;
+  #entities: EntitySummary | undefined;
   constructor(
     private readonly corpus: Corpus,
     readonly uri: string,
@@ -104,12 +105,13 @@ export class CorpusDocument {
     return this.objects ? this.objects.learned : this.#packed!.learned;
   }
 
-  /** Mentions per entity id. */
-  entityCounts(): Iterable<[string, number]> {
-    if (!this.objects) return entityCounts(this.#packed!);
-    const counts = new Map<string, number>();
-    for (const m of this.objects.mentions) counts.set(m.entityId, (counts.get(m.entityId) ?? 0) + 1);
-    return counts;
+  /**
+   * Per entity mentioned here: how many times, and the indexes of its first mention, first full-name
+   * mention and first gloss (-1: none). Kept with the document, so hover cards and definitions never
+   * walk a document's mentions to find them.
+   */
+  get entities(): EntitySummary {
+    return (this.#entities ??= summarize(this.objects ? this.objects.mentions : this.#packed!));
   }
 
   /** The distinct figure keys. */
@@ -174,6 +176,9 @@ export class Corpus {
   private figureLists = new Map<string, FigureRef[]>();
   /** Defining mentions, computed on demand and forgotten whenever the corpus changes. */
   private definitions = new Map<string, MentionRef | null>();
+  /** Per-entity answers (mention summaries, alias ids), computed on demand and forgotten whenever the corpus changes. */
+  private summaries = new Map<string, { documents: number; total: number; top: Array<{ uri: string; count: number; first: Mention }> }>();
+  private aliasIds = new Map<string, string[]>();
   /** One copy of each string the analyses share (entity ids, cue words, figure keys). */
   private readonly strings = new Map<string, string>();
   /** Recently rebuilt analyses and re-read texts, least recently used first. */
@@ -251,13 +256,13 @@ export class Corpus {
     this.remove(uri);
     this.docs.set(uri, doc);
     this.sortedUris = undefined;
-    this.definitions.clear();
+    this.forgetAnswers(doc);
     this.totals.mentions += doc.mentionCount;
     this.totals.claims += doc.claimCount;
     const learned = doc.learned;
     for (const l of learned) push(getOr(this.learnedById, l.id), uri, l);
-    for (const [id, n] of doc.entityCounts()) getOr(this.byEntity, id).set(uri, n);
-    this.entityTotals.clear();
+    const entities = doc.entities;
+    for (let k = 0; k < entities.ids.length; k++) getOr(this.byEntity, entities.ids[k]).set(uri, entities.data[k * 4]);
     for (const key of doc.figureKeys()) {
       getOr(this.byFigureKey, key, () => new Set<string>()).add(uri);
       this.figureLists.delete(key);
@@ -280,17 +285,16 @@ export class Corpus {
     this.materialized.delete(old);
     this.texts.delete(uri);
     this.sortedUris = undefined;
-    this.definitions.clear();
+    this.forgetAnswers(old);
     this.totals.mentions -= old.mentionCount;
     this.totals.claims -= old.claimCount;
     const learned = old.learned;
     for (const l of learned) dropUri(this.learnedById, l.id, uri);
-    for (const [id] of old.entityCounts()) {
+    for (const id of old.entities.ids) {
       const per = this.byEntity.get(id);
       per?.delete(uri);
       if (per && per.size === 0) this.byEntity.delete(id);
     }
-    this.entityTotals.clear();
     for (const key of old.figureKeys()) {
       const uris = this.byFigureKey.get(key);
       uris?.delete(uri);
@@ -322,6 +326,26 @@ export class Corpus {
     const strings = p.strings;
     for (let i = 0; i < strings.length; i++) strings[i] = this.intern(strings[i]);
     return p;
+  }
+
+  /**
+   * Forgets the per-entity answers a document's arrival or departure changes: those of the entities
+   * it mentions, or all of them when it binds names by a gloss (which ids are aliases may change).
+   */
+  private forgetAnswers(doc: CorpusDocument): void {
+    if (doc.learned.some((l) => l.via === "gloss")) {
+      this.definitions.clear();
+      this.summaries.clear();
+      this.aliasIds.clear();
+      this.entityTotals.clear();
+      return;
+    }
+    for (const raw of doc.entities.ids) {
+      const id = this.canonical(raw);
+      this.definitions.delete(id);
+      this.summaries.delete(id);
+      this.entityTotals.delete(raw);
+    }
   }
 
   private intern(s: string): string {
@@ -373,9 +397,13 @@ export class Corpus {
   private idsOf(canonicalId: string): string[] {
     const aliases = this.aliasesOf.get(canonicalId);
     if (!aliases) return [canonicalId];
-    const ids = new Set([canonicalId]);
-    for (const alias of aliases) if (this.canonical(alias) === canonicalId) ids.add(alias);
-    return [...ids];
+    let known = this.aliasIds.get(canonicalId);
+    if (!known) {
+      const ids = new Set([canonicalId]);
+      for (const alias of aliases) if (this.canonical(alias) === canonicalId) ids.add(alias);
+      this.aliasIds.set(canonicalId, (known = [...ids]));
+    }
+    return known;
   }
 
   /** The documents that mention any of the ids, in corpus order. */
@@ -441,26 +469,61 @@ export class Corpus {
     return n;
   }
 
-  /** Counts per document, in no particular order; `first` (the first mention there) is found when read. */
-  mentionCounts(entityId: string): Array<{ uri: string; count: number; readonly first: Mention }> {
+  /** Counts per document, in no particular order, with the first mention in each. */
+  mentionCounts(entityId: string): Array<{ uri: string; count: number; first: Mention }> {
     const ids = this.idsOf(this.canonical(entityId));
-    let perUri = this.byEntity.get(ids[0]) ?? new Map<string, number>();
+    const perDoc = new Map<string, { count: number; first: number }>();
+    for (const raw of ids)
+      for (const uri of this.byEntity.get(raw)?.keys() ?? []) {
+        const row = summaryRow(this.docs.get(uri)!, raw);
+        const cur = perDoc.get(uri);
+        perDoc.set(uri, cur ? { count: cur.count + row.count, first: Math.min(cur.first, row.first) } : row);
+      }
+    return [...perDoc].map(([uri, c]) => ({ uri, count: c.count, first: this.mentionByIndex(this.docs.get(uri)!, c.first) }));
+  }
+
+  /**
+   * How many documents mention an entity and how often, and the `top` documents that mention it
+   * most (with their first mention): a hover card's numbers without a list of every document.
+   */
+  mentionSummary(entityId: string, top: number): { documents: number; total: number; top: Array<{ uri: string; count: number; first: Mention }> } {
+    const id = this.canonical(entityId);
+    let summary = this.summaries.get(id);
+    if (!summary || summary.top.length < Math.min(top, summary.documents)) this.summaries.set(id, (summary = this.summarizeMentions(id, top)));
+    return summary.top.length > top ? { ...summary, top: summary.top.slice(0, top) } : summary;
+  }
+
+  private summarizeMentions(id: string, top: number): { documents: number; total: number; top: Array<{ uri: string; count: number; first: Mention }> } {
+    const ids = this.idsOf(id);
     if (ids.length > 1) {
-      perUri = new Map(perUri);
-      for (const raw of ids.slice(1)) for (const [uri, n] of this.byEntity.get(raw) ?? []) perUri.set(uri, (perUri.get(uri) ?? 0) + n);
+      const all = this.mentionCounts(id);
+      const best = [...all].sort((a, b) => b.count - a.count || (a.uri < b.uri ? -1 : 1)).slice(0, top);
+      return { documents: all.length, total: all.reduce((n, c) => n + c.count, 0), top: best };
     }
-    const out: Array<{ uri: string; count: number; readonly first: Mention }> = [];
-    for (const [uri, count] of perUri) {
-      const corpus = this;
-      out.push({
-        uri,
-        count,
-        get first() {
-          return corpus.mentionsIn(corpus.docs.get(uri)!, ids)[0];
-        },
-      });
+    const per = this.byEntity.get(ids[0]);
+    let total = 0;
+    // The `top` largest counts (ties: corpus order), kept sorted in a short array.
+    const best: Array<{ uri: string; count: number }> = [];
+    for (const [uri, count] of per ?? []) {
+      total += count;
+      if (best.length === top && !beats(count, uri, best[top - 1])) continue;
+      let i = best.length === top ? top - 1 : best.length;
+      while (i > 0 && beats(count, uri, best[i - 1])) i--;
+      best.splice(i, 0, { uri, count });
+      if (best.length > top) best.pop();
     }
-    return out;
+    return {
+      documents: per?.size ?? 0,
+      total,
+      top: best.map((b) => {
+        const doc = this.docs.get(b.uri)!;
+        return { ...b, first: this.mentionByIndex(doc, summaryRow(doc, ids[0]).first) };
+      }),
+    };
+  }
+
+  private mentionByIndex(doc: CorpusDocument, i: number): Mention {
+    return doc.objects ? doc.objects.mentions[i] : storedMention(doc.packed, i, () => doc.text);
   }
 
   /** The mention at an offset of a document (the innermost one if several touch it). */
@@ -575,31 +638,38 @@ export class Corpus {
     return out;
   }
 
+  /**
+   * Computes, one entity per step, what hover cards and definitions ask for (defining mention, mention
+   * summary), so requests find it ready; a caller runs the steps while the server is idle.
+   */
+  *prepareAnswers(top: number): Generator<void> {
+    for (const id of this.mentionedEntities()) {
+      if (!this.definitions.has(id)) this.definingMention(id);
+      if (!this.summaries.has(id)) this.mentionSummary(id, top);
+      yield;
+    }
+  }
+
   /** The defining mention: the first gloss, else the first full-name mention, in corpus order. */
   definingMention(entityId: string): MentionRef | undefined {
     const id = this.canonical(entityId);
     const cached = this.definitions.get(id);
     if (cached !== undefined) return cached ?? undefined;
-    const ids = this.idsOf(id);
-    let first: MentionRef | undefined;
-    let firstFull: MentionRef | undefined;
-    let def: MentionRef | undefined;
-    // Scans the packed mentions in place: a frequent entity has 10⁵ mentions, and only three matter.
-    for (const uri of this.urisMentioning(ids)) {
-      const doc = this.docs.get(uri)!;
-      const p = doc.packed;
-      const wanted = stringIndexes(p, ids);
-      const ref = (i: number): MentionRef => ({ uri, mention: storedMention(p, i, () => doc.text) });
-      const n = mentionCount(p);
-      for (let i = 0; i < n && !def; i++) {
-        if (!wanted.has(mentionEntity(p, i))) continue;
-        first ??= ref(i);
-        if (!firstFull && mentionIsFull(p, i)) firstFull = ref(i);
-        if (mentionIsGloss(p, i)) def = ref(i);
+    // From the per-document summaries: one pass over the documents, no sorting, no mentions walked.
+    const best: Array<{ uri: string; i: number } | undefined> = [undefined, undefined, undefined]; // gloss, full, any
+    const consider = (slot: number, uri: string, i: number) => {
+      const b = best[slot];
+      if (i >= 0 && (!b || uri < b.uri || (uri === b.uri && i < b.i))) best[slot] = { uri, i };
+    };
+    for (const raw of this.idsOf(id))
+      for (const uri of this.byEntity.get(raw)?.keys() ?? []) {
+        const row = summaryRow(this.docs.get(uri)!, raw);
+        consider(0, uri, row.gloss);
+        consider(1, uri, row.full);
+        consider(2, uri, row.first);
       }
-      if (def) break;
-    }
-    def ??= firstFull ?? first;
+    const pick = best[0] ?? best[1] ?? best[2];
+    const def = pick && { uri: pick.uri, mention: this.mentionByIndex(this.docs.get(pick.uri)!, pick.i) };
     this.definitions.set(id, def ?? null);
     return def;
   }
@@ -655,14 +725,59 @@ function stringIndexes(p: PackedAnalysis, values: string[]): Set<number> {
   return out;
 }
 
-/** Mentions per entity id in a packed analysis (counted by string-table index: no hashing). */
-function entityCounts(p: PackedAnalysis): Array<[string, number]> {
-  const counts = new Int32Array(p.strings.length);
-  const n = mentionCount(p);
-  for (let i = 0; i < n; i++) counts[mentionEntity(p, i)]++;
-  const out: Array<[string, number]> = [];
-  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) out.push([p.strings[k], counts[k]]);
-  return out;
+/** Entities of a document: ids, and per id (count, first, first full, first gloss) as mention indexes. */
+export interface EntitySummary {
+  ids: string[];
+  data: Int32Array;
+}
+
+function beats(count: number, uri: string, than: { uri: string; count: number }): boolean {
+  return count > than.count || (count === than.count && uri < than.uri);
+}
+
+/** An entity's row in a document's summary (all -1 / 0 when the document does not mention it). */
+function summaryRow(doc: CorpusDocument, id: string): { count: number; first: number; full: number; gloss: number } {
+  const e = doc.entities;
+  const k = e.ids.indexOf(id);
+  if (k < 0) return { count: 0, first: -1, full: -1, gloss: -1 };
+  return { count: e.data[k * 4], first: e.data[k * 4 + 1], full: e.data[k * 4 + 2], gloss: e.data[k * 4 + 3] };
+}
+
+function summarize(source: PackedAnalysis | readonly Mention[]): EntitySummary {
+  const packed = !Array.isArray(source);
+  const p = source as PackedAnalysis;
+  const list = source as readonly Mention[];
+  const n = packed ? mentionCount(p) : list.length;
+  // Slots by string-table index for packed analyses (no hashing), by id otherwise.
+  const slotOf = new Map<string, number>();
+  const slotByIndex = packed ? new Int32Array(p.strings.length).fill(-1) : undefined;
+  const ids: string[] = [];
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let slot: number;
+    if (slotByIndex) {
+      const k = mentionEntity(p, i);
+      slot = slotByIndex[k];
+      if (slot < 0) {
+        slot = slotByIndex[k] = ids.length;
+        ids.push(p.strings[k]);
+        rows.push(0, i, -1, -1);
+      }
+    } else {
+      const id = list[i].entityId;
+      slot = slotOf.get(id) ?? -1;
+      if (slot < 0) {
+        slotOf.set(id, (slot = ids.length));
+        ids.push(id);
+        rows.push(0, i, -1, -1);
+      }
+    }
+    const r = slot * 4;
+    rows[r]++;
+    if (rows[r + 2] < 0 && (packed ? mentionIsFull(p, i) : list[i].full)) rows[r + 2] = i;
+    if (rows[r + 3] < 0 && (packed ? mentionIsGloss(p, i) : list[i].gloss)) rows[r + 3] = i;
+  }
+  return { ids, data: Int32Array.from(rows) };
 }
 
 /** The distinct figure keys of a packed analysis. */

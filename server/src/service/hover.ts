@@ -6,7 +6,8 @@ import { contextSnippet, md } from "./context";
 import { rangeOf, type Hover } from "./protocolTypes";
 
 /** How many documents a hover card links to. */
-const MAX_DOCUMENTS = 12;
+/** How many documents an entity card links (the ones that mention it most). */
+export const HOVER_DOCUMENTS = 12;
 
 const TYPE_LABEL: Record<string, string> = {
   person: "person",
@@ -40,21 +41,6 @@ export function link(corpus: Corpus, uri: string, offset: number, label?: string
   return `[${md(label ?? d.label)}:${p.line + 1}](${uri}#L${p.line + 1},${p.character + 1})`;
 }
 
-/** The k entries with the highest counts, without sorting thousands of them. */
-function topByCount<T extends { count: number }>(items: readonly T[], k: number): T[] {
-  const top: T[] = [];
-  for (const it of items) {
-    if (top.length < k) {
-      top.push(it);
-      top.sort((a, b) => b.count - a.count);
-    } else if (it.count > top[k - 1].count) {
-      top[k - 1] = it;
-      top.sort((a, b) => b.count - a.count);
-    }
-  }
-  return top;
-}
-
 function entityHover(corpus: Corpus, doc: CorpusDocument, m: Mention): Hover | null {
   const info = corpus.entity(m.entityId);
   if (!info) return null;
@@ -73,16 +59,14 @@ function entityHover(corpus: Corpus, doc: CorpusDocument, m: Mention): Hover | n
     const d = corpus.get(def.uri)!;
     lines.push("", `> ${md(contextSnippet(d.text, def.mention.start, def.mention.end))} — ${link(corpus, def.uri, def.mention.start)}`);
   }
-  const counts = corpus.mentionCounts(m.entityId);
-  const total = counts.reduce((s, c) => s + c.count, 0);
-  if (counts.length) {
-    // The documents that mention it most first; a card lists a handful, not thousands.
-    const byUri = (a: { uri: string }, b: { uri: string }) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
-    const shown = counts.length <= MAX_DOCUMENTS ? [...counts].sort(byUri) : topByCount(counts, MAX_DOCUMENTS).sort(byUri);
-    const more = counts.length - shown.length;
+  const summary = corpus.mentionSummary(m.entityId, HOVER_DOCUMENTS);
+  if (summary.documents) {
+    // The documents that mention it most, in corpus order; a card lists a handful, not thousands.
+    const shown = [...summary.top].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    const more = summary.documents - shown.length;
     lines.push(
       "",
-      `Mentioned in ${counts.length} document${counts.length === 1 ? "" : "s"} (${total}×): ` +
+      `Mentioned in ${summary.documents} document${summary.documents === 1 ? "" : "s"} (${summary.total}×): ` +
         shown.map((c) => `${link(corpus, c.uri, c.first.start)} ×${c.count}`).join(" · ") +
         (more > 0 ? ` · and ${more} more (Find All References)` : ""),
     );
