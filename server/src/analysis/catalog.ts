@@ -26,8 +26,13 @@ export class Catalog {
   readonly matcher = new PatternMatcher();
   /** Ids that come from (or were changed by) the user's file. */
   readonly userIds = new Set<string>();
+  /** Every entity's folded short forms in one trie, so a document is scanned once for all of them. */
+  readonly shortMatcher = new PatternMatcher();
+  /** Short-form pattern index → the folded form. */
+  readonly shortPatterns: string[] = [];
   private byFolded = new Map<string, number>();
   private shorts = new Map<string, string[]>();
+  private shortSet = new Set<string>();
 
   constructor(builtin: readonly EntityDef[], user: readonly UserEntity[] = []) {
     for (const e of builtin) this.entities.set(e.id, structuredClone(e));
@@ -36,6 +41,16 @@ export class Catalog {
       for (const n of fullNames(e)) this.addName(n, e.id, false);
       for (const n of shortNames(e)) this.addName(n, e.id, true);
     }
+    for (const forms of this.shorts.values())
+      for (const f of forms) {
+        this.shortPatterns[this.shortMatcher.add(f)] = f;
+        this.shortSet.add(f);
+      }
+  }
+
+  /** Whether a folded string is one of the catalog's short forms (of any entity). */
+  isShortForm(folded: string): boolean {
+    return this.shortSet.has(folded);
   }
 
   private applyUser(u: UserEntity): void {

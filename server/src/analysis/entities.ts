@@ -67,8 +67,7 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   };
 
   // Phase 1: catalog full names, leftmost-longest, with boundary and case rules for Latin names.
-  const all = catalog.matcher.findAll(text);
-  const full = selectLongest(all, (m) => latinOk(original, folded, text, m, catalog.patterns[m.pattern][0].surface));
+  const full = catalog.matcher.findLongest(text, (s, e, p) => latinOk(original, folded, text, s, e, catalog.patterns[p][0].surface));
   for (const m of full) {
     const name = catalog.patterns[m.pattern][0];
     push(m.start, m.end, name.entityId, catalog.userIds.has(name.entityId) ? "user" : "catalog", true);
@@ -111,17 +110,28 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   // Phase 3: short forms of entities whose full name came earlier (catalog short names, surnames).
   for (const [id] of firstFull) for (const form of catalog.shortForms(id)) addShort(shortForms, form, id, false);
   const shortHits: Array<Match & { id: string; isFull: boolean }> = [];
+  const shortHit = (at: number, form: string, ids: Map<string, boolean>) => {
+    if (ids.size !== 1) return; // ambiguous short form: skip rather than guess
+    const [[id, isFull]] = ids;
+    const first = firstFull.get(id);
+    if (first === undefined || at < first) return;
+    const end = at + form.length;
+    if (!latinOk(original, folded, text, at, end, original.slice(orig(at, end).start, orig(at, end).end))) return;
+    shortHits.push({ start: at, end, pattern: -1, id, isFull });
+  };
+  // Catalog short forms are found in one pass of the catalog's short-form trie; the few forms a
+  // gloss brought in are searched one by one. The order of the hits does not matter (selectLongest sorts).
+  let catalogForms = false;
   for (const [form, ids] of shortForms) {
-    if (ids.size !== 1) continue; // ambiguous short form: skip rather than guess
-    const [[id, isFull]] = [...ids];
-    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
-      const first = firstFull.get(id);
-      if (first === undefined || at < first) continue;
-      const m = { start: at, end: at + form.length, pattern: -1, id, isFull };
-      if (!latinOk(original, folded, text, m, original.slice(orig(m.start, m.end).start, orig(m.start, m.end).end))) continue;
-      shortHits.push(m);
-    }
+    if (catalog.isShortForm(form)) catalogForms ||= ids.size === 1;
+    else if (ids.size === 1) for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) shortHit(at, form, ids);
   }
+  if (catalogForms)
+    catalog.shortMatcher.forEach(text, (at, _end, p) => {
+      const form = catalog.shortPatterns[p];
+      const ids = shortForms.get(form);
+      if (ids) shortHit(at, form, ids);
+    });
   for (const m of selectLongest(shortHits) as typeof shortHits) {
     if (overlapsTaken(m.start, m.end)) continue;
     push(m.start, m.end, m.id, m.id.startsWith("learned:") ? "learned" : catalog.userIds.has(m.id) ? "user" : "catalog", m.isFull);
@@ -158,16 +168,16 @@ function guessType(han: string, latin: string): EntityType {
  * Latin-script names need word boundaries (Meta ≠ metadata, o1 ≠ o1-preview) and, when the catalog
  * writes them capitalized and without digits, a capital in the text too (Claude, not claude).
  */
-function latinOk(original: string, folded: FoldedText, text: string, m: Match, surface: string): boolean {
-  const first = text.charCodeAt(m.start);
-  const last = text.charCodeAt(m.end - 1);
-  if (isAsciiWord(first) && m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) return false;
-  if (isAsciiWord(last) && m.end < text.length && isWordChar(text.charCodeAt(m.end))) return false;
-  const short = m.end - m.start <= 3;
-  if (short && isAsciiWord(last) && text.charCodeAt(m.end) === 0x2d && isAsciiWord(text.charCodeAt(m.end + 1))) return false;
-  if (short && isAsciiWord(first) && m.start >= 2 && text.charCodeAt(m.start - 1) === 0x2d && isAsciiWord(text.charCodeAt(m.start - 2))) return false;
+function latinOk(original: string, folded: FoldedText, text: string, start: number, end: number, surface: string): boolean {
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  if (isAsciiWord(first) && start > 0 && isWordChar(text.charCodeAt(start - 1))) return false;
+  if (isAsciiWord(last) && end < text.length && isWordChar(text.charCodeAt(end))) return false;
+  const short = end - start <= 3;
+  if (short && isAsciiWord(last) && text.charCodeAt(end) === 0x2d && isAsciiWord(text.charCodeAt(end + 1))) return false;
+  if (short && isAsciiWord(first) && start >= 2 && text.charCodeAt(start - 1) === 0x2d && isAsciiWord(text.charCodeAt(start - 2))) return false;
   if (isAsciiWord(first) && /^[A-Z][A-Za-z .'&-]*$/.test(surface) && !/\d/.test(surface)) {
-    const o = toOriginal(folded, m.start, m.end);
+    const o = toOriginal(folded, start, end);
     const c = original.charCodeAt(o.start);
     if (!(c >= 0x41 && c <= 0x5a) && !(c >= 0xff21 && c <= 0xff3a)) return false;
   }
