@@ -26,6 +26,8 @@ export class Catalog {
   readonly matcher = new PatternMatcher();
   /** Ids that come from (or were changed by) the user's file. */
   readonly userIds = new Set<string>();
+  /** Pattern index → 1 when its name is written capitalized and without digits (Claude): the text must capitalize it too. */
+  readonly capitalOnly: Uint8Array;
   /** Every entity's folded short forms in one trie, so a document is scanned once for all of them. */
   readonly shortMatcher = new PatternMatcher();
   /** Short-form pattern index → the folded form. */
@@ -41,6 +43,7 @@ export class Catalog {
       for (const n of fullNames(e)) this.addName(n, e.id, false);
       for (const n of shortNames(e)) this.addName(n, e.id, true);
     }
+    this.capitalOnly = Uint8Array.from(this.patterns, (names) => (needsCapital(names[0].surface) ? 1 : 0));
     for (const forms of this.shorts.values())
       for (const f of forms) {
         this.shortPatterns[this.shortMatcher.add(f)] = f;
@@ -104,6 +107,11 @@ export class Catalog {
     if (p === undefined) return undefined;
     return this.patterns[p][0];
   }
+}
+
+/** A Latin name written capitalized and without digits (Claude, not o1): matched only when capitalized in the text. */
+export function needsCapital(surface: string): boolean {
+  return /^[A-Z][A-Za-z .'&-]*$/.test(surface) && !/\d/.test(surface);
 }
 
 export function fullNames(e: EntityDef): string[] {

@@ -81,7 +81,15 @@ const NOT_NAMES = new Set([
 ]);
 const PRONOUN_RESUME = /^(他们|她们|他們|她們|他|她|它|其|該|该|此人|he|she|they|it)/i;
 
+/** Letters, digits and CJK characters, one byte per BMP code unit (tested once per character of every sentence). */
+const CONTENT = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) CONTENT[c] = isContentCode(c) ? 1 : 0;
+
 function isContent(c: number): boolean {
+  return CONTENT[c] === 1; // NaN (past the end of a string) reads undefined: false, as before
+}
+
+function isContentCode(c: number): boolean {
   return (
     (c >= 0x30 && c <= 0x39) ||
     (c >= 0x41 && c <= 0x5a) ||

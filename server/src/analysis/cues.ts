@@ -56,18 +56,6 @@ const WINDOWED = LEX.windowed ?? [];
 const windowHeadFirst = new Set(WINDOWED.flatMap((r) => r.then.map((t) => t.charCodeAt(0))));
 const WINDOW_STOP = new Set([..."，,。.；;：:！!？?、“”\"「」（）()\n\r"].map((c) => c.charCodeAt(0)));
 
-interface TNode {
-  next: Map<number, TNode> | undefined;
-  /** 0 = not a terminal; otherwise an index into KINDS. */
-  kind: number;
-  /** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
-  latinEnd: boolean;
-}
-
-function newNode(): TNode {
-  return { next: undefined, kind: 0, latinEnd: false };
-}
-
 function isWordCode(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
@@ -84,9 +72,20 @@ function fold(c: number): number {
   return c;
 }
 
+// The trie is built with one Map per node, then compiled into flat arrays (see compile()).
+interface TNode {
+  next: Map<number, TNode> | undefined;
+  /** 0 = not a terminal; otherwise an index into KINDS. */
+  kind: number;
+  /** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
+  latinEnd: boolean;
+}
+
+function newNode(): TNode {
+  return { next: undefined, kind: 0, latinEnd: false };
+}
+
 const root = newNode();
-/** First characters of entries (after folding): a cheap filter before touching the trie. */
-const first = new Uint8Array(65536);
 const ignoreExact = new Set(LEX.ignoreExact ?? []);
 
 function add(word: string, kind: number): void {
@@ -95,7 +94,6 @@ function add(word: string, kind: number): void {
   let node = root;
   for (let i = 0; i < w.length; i++) {
     const c = fold(w.charCodeAt(i));
-    if (i === 0) first[c] = 1;
     if (!node.next) node.next = new Map();
     let n = node.next.get(c);
     if (!n) {
@@ -141,6 +139,48 @@ function build(): void {
 }
 build();
 
+// The compiled trie: nodes numbered breadth-first (0 is the root), children of node n in
+// childChar/childNode[childStart[n], childStart[n + 1]) sorted by code unit. The root's children
+// are looked up by the raw code unit of the text (folding included), so the common case (a
+// character no entry starts with) costs one table read.
+const T = compile(root);
+
+function compile(top: TNode) {
+  const nodes: TNode[] = [top];
+  for (let q = 0; q < nodes.length; q++) for (const n of nodes[q].next?.values() ?? []) nodes.push(n);
+  const id = new Map(nodes.map((n, i) => [n, i]));
+  const childStart = new Int32Array(nodes.length + 1);
+  const kind = new Uint16Array(nodes.length);
+  const latinEnd = new Uint8Array(nodes.length);
+  const edges: Array<[number, number]> = [];
+  nodes.forEach((n, i) => {
+    childStart[i] = edges.length;
+    kind[i] = n.kind;
+    latinEnd[i] = n.latinEnd ? 1 : 0;
+    for (const [c, to] of [...(n.next ?? [])].sort((a, b) => a[0] - b[0])) edges.push([c, id.get(to)!]);
+  });
+  childStart[nodes.length] = edges.length;
+  const childChar = Uint16Array.from(edges, (e) => e[0]);
+  const childNode = Int32Array.from(edges, (e) => e[1]);
+  const rootByRaw = new Int32Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const f = fold(c);
+    if (f !== 0x20) rootByRaw[c] = id.get(top.next?.get(f) as TNode) ?? 0;
+  }
+  return { childStart, childChar, childNode, kind, latinEnd, rootByRaw };
+}
+
+/** The child of `node` on (folded) code unit `c`, or 0. */
+function childOf(node: number, c: number): number {
+  const { childStart, childChar, childNode } = T;
+  for (let k = childStart[node], e = childStart[node + 1]; k < e; k++) {
+    const x = childChar[k];
+    if (x === c) return childNode[k];
+    if (x > c) return 0;
+  }
+  return 0;
+}
+
 function clampSpan(text: string, span?: Span): [number, number] {
   const s = span ? Math.max(0, Math.min(span.start, text.length)) : 0;
   const e = span ? Math.max(s, Math.min(span.end, text.length)) : text.length;
@@ -155,36 +195,34 @@ export function scanLexicon(text: string, span?: Span): LexHit[] {
   const [start, end] = clampSpan(text, span);
   const out: LexHit[] = [];
   const n = text.length;
+  const { rootByRaw, childStart, kind, latinEnd } = T;
   let i = start;
   while (i < end) {
-    const c = fold(text.charCodeAt(i));
-    if (first[c] === 0 || c === 0x20) {
-      i++;
-      continue;
-    }
+    const c = text.charCodeAt(i);
+    let node = rootByRaw[c];
     // An English entry cannot start in the middle of a word.
-    if (isWordCode(c) && i > 0 && isWordCode(text.charCodeAt(i - 1))) {
+    if (node === 0 || (isWordCode(c) && i > 0 && isWordCode(text.charCodeAt(i - 1)))) {
       i++;
       continue;
     }
-    let node = root.next!.get(c);
     let j = i + 1;
     let best = 0;
     let bestEnd = 0;
-    while (node) {
-      if (node.kind !== 0 && (!node.latinEnd || j >= n || !isWordCode(text.charCodeAt(j)))) {
-        best = node.kind;
+    while (node !== 0) {
+      const k = kind[node];
+      if (k !== 0 && (latinEnd[node] === 0 || j >= n || !isWordCode(text.charCodeAt(j)))) {
+        best = k;
         bestEnd = j;
       }
-      if (j >= end || !node.next) break;
+      if (j >= end || childStart[node] === childStart[node + 1]) break;
       const d = text.charCodeAt(j);
       if (isWs(d)) {
-        node = node.next.get(0x20);
+        node = childOf(node, 0x20);
         j++;
         while (j < end && isWs(text.charCodeAt(j))) j++;
         continue;
       }
-      node = node.next.get(fold(d));
+      node = childOf(node, fold(d));
       j++;
     }
     if (best === 0) {

@@ -2,7 +2,7 @@
 // text, glosses that bind a Chinese and an English name, short forms that refer back to a full name
 // seen earlier, and candidate entities (transliterated names with ·, capitalized Latin names).
 import type { EntityType, LearnedEntity, Mention, Span } from "./types";
-import { surnameForms, type Catalog } from "./catalog";
+import { needsCapital, surnameForms, type Catalog } from "./catalog";
 import { toOriginal, type FoldedText } from "./fold";
 import { selectLongest, type Match } from "./matcher";
 import lexicon from "../../data/names.json";
@@ -10,6 +10,9 @@ import lexicon from "../../data/names.json";
 const TRANSLIT = new Set([...lexicon.transliteration]);
 const STOP_WORDS = new Set(lexicon.latinStopWords.map((w) => w.toLowerCase()));
 const GLOSS_DELIMITERS = new Set([...lexicon.glossDelimiters]);
+
+/** From this many distinct short forms in a document on, they are found by the catalog's trie rather than one indexOf each. */
+const SHORT_FORMS_BY_TRIE = 32;
 
 export interface EntityResult {
   mentions: Mention[];
@@ -47,7 +50,9 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   const orig = (s: number, e: number) => toOriginal(folded, s, e);
   const push = (s: number, e: number, entityId: string, via: Mention["via"], full: boolean, gloss = false) => {
     const r = orig(s, e);
-    mentions.push({ start: r.start, end: r.end, entityId, surface: original.slice(r.start, r.end), via, full, ...(gloss ? { gloss } : {}) });
+    const m: Mention = { start: r.start, end: r.end, entityId, surface: original.slice(r.start, r.end), via, full };
+    if (gloss) m.gloss = gloss;
+    mentions.push(m);
     folds.push({ start: s, end: e });
     owner.fill(mentions.length, s, e);
     if (full && !firstFull.has(entityId)) firstFull.set(entityId, s);
@@ -67,7 +72,8 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   };
 
   // Phase 1: catalog full names, leftmost-longest, with boundary and case rules for Latin names.
-  const full = catalog.matcher.findLongest(text, (s, e, p) => latinOk(original, folded, text, s, e, catalog.patterns[p][0].surface));
+  const capitalOnly = catalog.capitalOnly;
+  const full = catalog.matcher.findLongest(text, (s, e, p) => latinOk(original, folded, text, s, e, capitalOnly[p] === 1), { wordStartsOnly: true });
   for (const m of full) {
     const name = catalog.patterns[m.pattern][0];
     push(m.start, m.end, name.entityId, catalog.userIds.has(name.entityId) ? "user" : "catalog", true);
@@ -116,22 +122,24 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
     const first = firstFull.get(id);
     if (first === undefined || at < first) return;
     const end = at + form.length;
-    if (!latinOk(original, folded, text, at, end, original.slice(orig(at, end).start, orig(at, end).end))) return;
+    if (!latinOk(original, folded, text, at, end, needsCapital(original.slice(orig(at, end).start, orig(at, end).end)))) return;
     shortHits.push({ start: at, end, pattern: -1, id, isFull });
   };
-  // Catalog short forms are found in one pass of the catalog's short-form trie; the few forms a
-  // gloss brought in are searched one by one. The order of the hits does not matter (selectLongest sorts).
-  let catalogForms = false;
-  for (const [form, ids] of shortForms) {
-    if (catalog.isShortForm(form)) catalogForms ||= ids.size === 1;
-    else if (ids.size === 1) for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) shortHit(at, form, ids);
+  // indexOf is very fast per form, but a document naming many entities has hundreds of forms: then
+  // one pass of the catalog's short-form trie finds them all. The order of the hits does not matter
+  // (selectLongest sorts them, and no two hits share both ends).
+  const wanted = [...shortForms].filter(([, ids]) => ids.size === 1);
+  const useTrie = wanted.length >= SHORT_FORMS_BY_TRIE;
+  for (const [form, ids] of wanted) {
+    if (useTrie && catalog.isShortForm(form)) continue;
+    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) shortHit(at, form, ids);
   }
-  if (catalogForms)
+  if (useTrie)
     catalog.shortMatcher.forEach(text, (at, _end, p) => {
       const form = catalog.shortPatterns[p];
       const ids = shortForms.get(form);
       if (ids) shortHit(at, form, ids);
-    });
+    }, 0, text.length, { wordStartsOnly: true });
   for (const m of selectLongest(shortHits) as typeof shortHits) {
     if (overlapsTaken(m.start, m.end)) continue;
     push(m.start, m.end, m.id, m.id.startsWith("learned:") ? "learned" : catalog.userIds.has(m.id) ? "user" : "catalog", m.isFull);
@@ -168,7 +176,7 @@ function guessType(han: string, latin: string): EntityType {
  * Latin-script names need word boundaries (Meta ≠ metadata, o1 ≠ o1-preview) and, when the catalog
  * writes them capitalized and without digits, a capital in the text too (Claude, not claude).
  */
-function latinOk(original: string, folded: FoldedText, text: string, start: number, end: number, surface: string): boolean {
+function latinOk(original: string, folded: FoldedText, text: string, start: number, end: number, capitalOnly: boolean): boolean {
   const first = text.charCodeAt(start);
   const last = text.charCodeAt(end - 1);
   if (isAsciiWord(first) && start > 0 && isWordChar(text.charCodeAt(start - 1))) return false;
@@ -176,7 +184,7 @@ function latinOk(original: string, folded: FoldedText, text: string, start: numb
   const short = end - start <= 3;
   if (short && isAsciiWord(last) && text.charCodeAt(end) === 0x2d && isAsciiWord(text.charCodeAt(end + 1))) return false;
   if (short && isAsciiWord(first) && start >= 2 && text.charCodeAt(start - 1) === 0x2d && isAsciiWord(text.charCodeAt(start - 2))) return false;
-  if (isAsciiWord(first) && /^[A-Z][A-Za-z .'&-]*$/.test(surface) && !/\d/.test(surface)) {
+  if (isAsciiWord(first) && capitalOnly) {
     const o = toOriginal(folded, start, end);
     const c = original.charCodeAt(o.start);
     if (!(c >= 0x41 && c <= 0x5a) && !(c >= 0xff21 && c <= 0xff3a)) return false;
@@ -273,6 +281,11 @@ const CAPITALIZED = new RegExp(
   "g",
 );
 
+/** A Han character just before or after [start, end) (one other character may stand between). */
+function isHanNear(text: string, start: number, end: number): boolean {
+  return isHan(text.charCodeAt(start - 1)) || isHan(text.charCodeAt(end)) || isHan(text.charCodeAt(start - 2)) || isHan(text.charCodeAt(end + 1));
+}
+
 interface Candidate extends Span {
   type: EntityType;
 }
@@ -306,9 +319,12 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
     out.push({ start, end: start + m[1].length, type: "work" });
   }
   for (const m of original.matchAll(CAPITALIZED)) {
-    if (titles.some((t) => m.index! >= t.start && m.index! < t.end)) continue;
+    if (titles.length && titles.some((t) => m.index! >= t.start && m.index! < t.end)) continue;
     let surface = m[0];
     let start = m.index!;
+    // Most matches are one capitalized word in English prose: rejected below unless next to Han text
+    // or camel-cased, so test that before splitting into words.
+    if (!/\s/.test(surface) && !isHanNear(original, start, start + surface.length) && !/[a-z][A-Z]/.test(surface)) continue;
     // Drop leading stop words (The, In…) and trailing ones.
     const words = surface.split(/\s/);
     while (words.length && STOP_WORDS.has(words[0].toLowerCase())) {
@@ -320,9 +336,7 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
     surface = words.join(" ");
     const end = start + surface.length;
     if (surface.length < 3) continue;
-    const before = original.charCodeAt(start - 1);
-    const after = original.charCodeAt(end);
-    const inHanContext = isHan(before) || isHan(after) || isHan(original.charCodeAt(start - 2)) || isHan(original.charCodeAt(end + 1));
+    const inHanContext = isHanNear(original, start, end);
     const camel = /[a-z][A-Z]/.test(surface);
     const multi = words.length >= 2;
     if (!inHanContext && !camel && !multi) continue;

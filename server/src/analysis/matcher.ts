@@ -14,6 +14,17 @@ export interface Match {
 /** Whether the match text[start, end) of `pattern` counts (boundary rules). */
 export type AcceptMatch = (start: number, end: number, pattern: number) => boolean;
 
+export interface ScanOptions {
+  /**
+   * Skip start positions in the middle of an ASCII word (an ASCII letter or digit after another):
+   * for callers whose boundary rules reject such matches anyway, this saves walking the trie from
+   * most positions of an English text.
+   */
+  wordStartsOnly?: boolean;
+}
+
+const isAsciiWord = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+
 export class PatternMatcher {
   // Build-time trie: one Map per node (CJK alphabets are large and sparse).
   private next: Array<Map<number, number>> = [new Map()];
@@ -60,12 +71,15 @@ export class PatternMatcher {
   }
 
   /** Calls `fn` for every occurrence in text[from, to), by start, then by length. */
-  forEach(text: string, fn: (start: number, end: number, pattern: number) => void, from = 0, to = text.length): void {
+  forEach(text: string, fn: (start: number, end: number, pattern: number) => void, from = 0, to = text.length, options: ScanOptions = {}): void {
     const t = this.trie();
     if (this.lengths.length === 0) return;
     const { root, childStart, childChar, childNode, out } = t;
+    const wordStartsOnly = options.wordStartsOnly === true;
     for (let s = from; s < to; s++) {
-      let node = root[text.charCodeAt(s)];
+      const c = text.charCodeAt(s);
+      if (wordStartsOnly && s > 0 && isAsciiWord(c) && isAsciiWord(text.charCodeAt(s - 1))) continue;
+      let node = root[c];
       let j = s + 1;
       while (node !== 0) {
         if (out[node] >= 0) fn(s, j, out[node]);
@@ -81,15 +95,18 @@ export class PatternMatcher {
    * preferring the earliest start and, among those, the longest accepted match. The same result as
    * selectLongest(findAll(text), accept), without materializing the rejected and overlapped ones.
    */
-  findLongest(text: string, accept: AcceptMatch = () => true, from = 0, to = text.length): Match[] {
+  findLongest(text: string, accept: AcceptMatch = () => true, options: ScanOptions = {}): Match[] {
     const t = this.trie();
     const chosen: Match[] = [];
     if (this.lengths.length === 0) return chosen;
     const { root, childStart, childChar, childNode, out, ends } = t;
-    let s = from;
+    const wordStartsOnly = options.wordStartsOnly === true;
+    const to = text.length;
+    let s = 0;
     while (s < to) {
-      let node = root[text.charCodeAt(s)];
-      if (node === 0) {
+      const c = text.charCodeAt(s);
+      let node = root[c];
+      if (node === 0 || (wordStartsOnly && s > 0 && isAsciiWord(c) && isAsciiWord(text.charCodeAt(s - 1)))) {
         s++;
         continue;
       }
@@ -132,27 +149,35 @@ interface CompiledTrie {
 }
 
 function compile(next: Array<Map<number, number>>, outList: number[], lengthList: number[]): CompiledTrie {
-  const n = next.length;
+  // Number the nodes breadth-first, so the first levels (where almost every walk ends) sit together
+  // in memory instead of scattered in insertion order.
+  const order = [0];
+  for (let q = 0; q < order.length; q++) for (const to of next[order[q]].values()) order.push(to);
+  const id = new Int32Array(next.length);
+  order.forEach((old, i) => (id[old] = i));
+  const n = order.length;
   const childStart = new Int32Array(n + 1);
+  const out = new Int32Array(n);
   let edges = 0;
   for (let i = 0; i < n; i++) {
     childStart[i] = edges;
-    edges += next[i].size;
+    edges += next[order[i]].size;
+    out[i] = outList[order[i]];
   }
   childStart[n] = edges;
   const childChar = new Uint16Array(edges);
   const childNode = new Int32Array(edges);
   for (let i = 0; i < n; i++) {
-    const kids = [...next[i]].sort((a, b) => a[0] - b[0]);
+    const kids = [...next[order[i]]].sort((a, b) => a[0] - b[0]);
     kids.forEach(([c, to], k) => {
       childChar[childStart[i] + k] = c;
-      childNode[childStart[i] + k] = to;
+      childNode[childStart[i] + k] = id[to];
     });
   }
   const root = new Int32Array(0x10000);
-  for (const [c, to] of next[0]) root[c] = to;
+  for (const [c, to] of next[0]) root[c] = id[to];
   const maxLength = lengthList.reduce((m, l) => Math.max(m, l), 0);
-  return { root, childStart, childChar, childNode, out: Int32Array.from(outList), lengths: Int32Array.from(lengthList), ends: new Int32Array(maxLength + 1) };
+  return { root, childStart, childChar, childNode, out, lengths: Int32Array.from(lengthList), ends: new Int32Array(maxLength + 1) };
 }
 
 /** The child of `node` on code unit `c`, or 0. Most nodes have one or two children: scan short runs. */
