@@ -72,38 +72,48 @@ function fold(c: number): number {
   return c;
 }
 
-// The trie is built with one Map per node, then compiled into flat arrays (see compile()).
-interface TNode {
-  next: Map<number, TNode> | undefined;
-  /** 0 = not a terminal; otherwise an index into KINDS. */
-  kind: number;
-  /** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
-  latinEnd: boolean;
-}
-
-function newNode(): TNode {
-  return { next: undefined, kind: 0, latinEnd: false };
-}
-
-const root = newNode();
+// The trie lives in flat arrays, built in place (135 K nodes once the combos are expanded: a Map
+// per node cost about 0.1 s at startup and made scans chase pointers). Node 0 is the root; the
+// children of a node form a linked list (firstChild / nextSibling), and edgeChar[k] is the code
+// unit that leads to node k. The root's children are also found by the raw code unit of the text
+// (folding included) in rootByRaw, so the common case (a character no entry starts with) costs one
+// table read.
+const entries = collectEntries();
+const capacity = 1 + entries.reduce((n, [w]) => n + w.length, 0);
+const firstChild = new Int32Array(capacity);
+const nextSibling = new Int32Array(capacity);
+const edgeChar = new Uint16Array(capacity);
+/** 0 = not a terminal; otherwise an index into KINDS (or K_WINDOW + a windowed rule). */
+const nodeKind = new Uint16Array(capacity);
+/** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
+const latinEnd = new Uint8Array(capacity);
+let nodeCount = 1;
+const rootByRaw = new Int32Array(0x10000);
 const ignoreExact = new Set(LEX.ignoreExact ?? []);
 
+/** The child of `node` on (folded) code unit `c`, or 0. */
+function childOf(node: number, c: number): number {
+  for (let k = firstChild[node]; k !== 0; k = nextSibling[k]) if (edgeChar[k] === c) return k;
+  return 0;
+}
+
 function add(word: string, kind: number): void {
-  const w = word.replace(/\s+/g, " ").trim();
+  const w = /\s/.test(word) ? word.replace(/\s+/g, " ").trim() : word;
   if (!w) return;
-  let node = root;
+  let node = 0;
   for (let i = 0; i < w.length; i++) {
     const c = fold(w.charCodeAt(i));
-    if (!node.next) node.next = new Map();
-    let n = node.next.get(c);
-    if (!n) {
-      n = newNode();
-      node.next.set(c, n);
+    let n = childOf(node, c);
+    if (n === 0) {
+      n = nodeCount++;
+      edgeChar[n] = c;
+      nextSibling[n] = firstChild[node];
+      firstChild[node] = n;
     }
     node = n;
   }
-  if (node.kind === 0 || kind < node.kind) node.kind = kind;
-  node.latinEnd = isWordCode(w.charCodeAt(w.length - 1));
+  if (nodeKind[node] === 0 || kind < nodeKind[node]) nodeKind[node] = kind;
+  latinEnd[node] = isWordCode(w.charCodeAt(w.length - 1)) ? 1 : 0;
 }
 
 function expand(slots: string[][]): string[] {
@@ -116,8 +126,10 @@ function expand(slots: string[][]): string[] {
   return acc;
 }
 
-function build(): void {
-  for (const w of LEX.ignore) add(w, K_IGNORE);
+/** Every entry with its kind code, in the order they are added (a lower code wins on a tie). */
+function collectEntries(): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (const w of LEX.ignore) out.push([w, K_IGNORE]);
   const lists: [LexKind, string[]][] = [
     ["negation", LEX.negation],
     ["unconfirmed", LEX.unconfirmed],
@@ -128,58 +140,26 @@ function build(): void {
     ["source", LEX.sourceNouns],
   ];
   WINDOWED.forEach((rule, r) => {
-    for (const w of rule.first) add(w, K_WINDOW + r);
+    for (const w of rule.first) out.push([w, K_WINDOW + r]);
   });
   for (const [kind, words] of lists) {
     const code = KINDS.indexOf(kind);
-    for (const w of words) add(w, code);
+    for (const w of words) out.push([w, code]);
     const combos = LEX.combos?.[kind as CueKind];
-    if (combos) for (const c of combos) for (const w of expand(c)) add(w, code);
+    if (combos) for (const c of combos) for (const w of expand(c)) out.push([w, code]);
   }
+  return out;
+}
+
+function build(): void {
+  for (const [w, kind] of entries) add(w, kind);
+  for (let k = firstChild[0]; k !== 0; k = nextSibling[k]) rootByRaw[edgeChar[k]] = k;
+  // The code units fold() changes: A–Z, curly apostrophes, and whitespace (a space never starts an entry).
+  for (let c = 0x41; c <= 0x5a; c++) rootByRaw[c] = rootByRaw[c + 32];
+  rootByRaw[0x2018] = rootByRaw[0x2019] = rootByRaw[0x27];
+  for (let c = 0; c < 0x10000; c++) if (isWs(c)) rootByRaw[c] = 0;
 }
 build();
-
-// The compiled trie: nodes numbered breadth-first (0 is the root), children of node n in
-// childChar/childNode[childStart[n], childStart[n + 1]) sorted by code unit. The root's children
-// are looked up by the raw code unit of the text (folding included), so the common case (a
-// character no entry starts with) costs one table read.
-const T = compile(root);
-
-function compile(top: TNode) {
-  const nodes: TNode[] = [top];
-  for (let q = 0; q < nodes.length; q++) for (const n of nodes[q].next?.values() ?? []) nodes.push(n);
-  const id = new Map(nodes.map((n, i) => [n, i]));
-  const childStart = new Int32Array(nodes.length + 1);
-  const kind = new Uint16Array(nodes.length);
-  const latinEnd = new Uint8Array(nodes.length);
-  const edges: Array<[number, number]> = [];
-  nodes.forEach((n, i) => {
-    childStart[i] = edges.length;
-    kind[i] = n.kind;
-    latinEnd[i] = n.latinEnd ? 1 : 0;
-    for (const [c, to] of [...(n.next ?? [])].sort((a, b) => a[0] - b[0])) edges.push([c, id.get(to)!]);
-  });
-  childStart[nodes.length] = edges.length;
-  const childChar = Uint16Array.from(edges, (e) => e[0]);
-  const childNode = Int32Array.from(edges, (e) => e[1]);
-  const rootByRaw = new Int32Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) {
-    const f = fold(c);
-    if (f !== 0x20) rootByRaw[c] = id.get(top.next?.get(f) as TNode) ?? 0;
-  }
-  return { childStart, childChar, childNode, kind, latinEnd, rootByRaw };
-}
-
-/** The child of `node` on (folded) code unit `c`, or 0. */
-function childOf(node: number, c: number): number {
-  const { childStart, childChar, childNode } = T;
-  for (let k = childStart[node], e = childStart[node + 1]; k < e; k++) {
-    const x = childChar[k];
-    if (x === c) return childNode[k];
-    if (x > c) return 0;
-  }
-  return 0;
-}
 
 function clampSpan(text: string, span?: Span): [number, number] {
   const s = span ? Math.max(0, Math.min(span.start, text.length)) : 0;
@@ -195,7 +175,6 @@ export function scanLexicon(text: string, span?: Span): LexHit[] {
   const [start, end] = clampSpan(text, span);
   const out: LexHit[] = [];
   const n = text.length;
-  const { rootByRaw, childStart, kind, latinEnd } = T;
   let i = start;
   while (i < end) {
     const c = text.charCodeAt(i);
@@ -209,12 +188,12 @@ export function scanLexicon(text: string, span?: Span): LexHit[] {
     let best = 0;
     let bestEnd = 0;
     while (node !== 0) {
-      const k = kind[node];
+      const k = nodeKind[node];
       if (k !== 0 && (latinEnd[node] === 0 || j >= n || !isWordCode(text.charCodeAt(j)))) {
         best = k;
         bestEnd = j;
       }
-      if (j >= end || childStart[node] === childStart[node + 1]) break;
+      if (j >= end || firstChild[node] === 0) break;
       const d = text.charCodeAt(j);
       if (isWs(d)) {
         node = childOf(node, 0x20);
