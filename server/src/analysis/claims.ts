@@ -666,104 +666,9 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     // Cues, negation, narrowing.
     const rawCues: Cue[] = [];
     for (const h of hits) if (h.kind !== "verb" && h.kind !== "source") rawCues.push({ start: h.start, end: h.end, kind: h.kind as CueKind, word: h.word });
-    let start = cs;
-    let end = ce;
-    let cues: Cue[] = [];
-    let qualifierOnly = false;
-    let negationOnly = false;
-    if (rawCues.length) {
-      const clauses = clausesOf(text, { start: cs, end: ce });
-      const clauseOf = (pos: number): number => {
-        let lo = 0;
-        let hi = clauses.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (clauses[mid].start <= pos) lo = mid;
-          else hi = mid - 1;
-        }
-        return lo;
-      };
-      const cueSpans = rawCues as Span[];
-      const qualMemo = new Map<number, boolean>();
-      const isQualifier = (ci: number): boolean => {
-        let q = qualMemo.get(ci);
-        if (q === undefined) qualMemo.set(ci, (q = remainder(text, clauses[ci].start, clauses[ci].end, cueSpans, false, 2) <= 2));
-        return q;
-      };
-      const cancelled = new Set<Cue>();
-      const targets = new Set<number>();
-      for (const neg of rawCues) {
-        if (neg.kind !== "negation") continue;
-        const ci = clauseOf(neg.start);
-        targets.add(ci);
-        if (isQualifier(ci)) for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
-          targets.add(j);
-          if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
-        }
-      }
-      if (targets.size) for (const c of rawCues) if ((c.kind === "rumor" || c.kind === "unconfirmed") && targets.has(clauseOf(c.start))) cancelled.add(c);
-      const surviving = rawCues.filter((c) => c.kind !== "negation" && !cancelled.has(c));
-      negationOnly = surviving.length === 0 && cancelled.size === 0 && rawCues.some((c) => c.kind === "negation") && clauses.every((_, i) => isQualifier(i));
-      if (surviving.length) {
-        const topWarn = surviving.some((c) => WARN_KINDS.has(c.kind));
-        const deciding = surviving.filter((c) => (topWarn ? WARN_KINDS.has(c.kind) : c.kind === "speculation"));
-        const core = new Set<number>();
-        for (const c of deciding) core.add(clauseOf(c.start));
-        qualifierOnly = topWarn && clauses.every((_, i) => isQualifier(i)) && !surviving.some((c) => c.kind === "rumor" || c.kind === "speculation");
-        // Deciding cues per clause (both lists are in document order).
-        const mineOf = new Map<number, Cue[]>();
-        for (const c of deciding) {
-          const ci = clauseOf(c.start);
-          const list = mineOf.get(ci);
-          if (list) list.push(c);
-          else mineOf.set(ci, [c]);
-        }
-        let leadInFrom = Infinity;
-        for (const ci of [...core]) {
-          if (isQualifier(ci)) {
-            for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
-              core.add(j);
-              if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
-            }
-          }
-          const cl = clauses[ci];
-          const mine = mineOf.get(ci) ?? [];
-          const lastCue = mine[mine.length - 1];
-          const leadIn =
-            lastCue &&
-            remainder(text, cl.start, lastCue.start, cueSpans, false, 1) <= 1 &&
-            remainder(text, lastCue.end, cl.end, [], true, 8) - leadInTail(text, lastCue.end, Math.min(cl.end, lastCue.end + 16)) <= 1;
-          const colon = /[：:]\s*$/.test(text.slice(cl.start, cl.end));
-          // A hedge that opens its clause (似乎“便宜”了很多) qualifies the subject stated in the clause before.
-          const firstCue = mine[0];
-          if (!topWarn && firstCue && ci > 0 && remainder(text, cl.start, firstCue.start, cueSpans, false, 0) === 0 && !/[：:；;—―-]\s*$/.test(text.slice(clauses[ci - 1].start, clauses[ci - 1].end)))
-            core.add(ci - 1);
-          if (leadIn) leadInFrom = Math.min(leadInFrom, ci + 1);
-          else if (colon && ci + 1 < clauses.length) core.add(ci + 1);
-        }
-        if (leadInFrom < clauses.length) core.add(clauses.length - 1); // the hull then covers everything after the lead-in
-        if (core.size) {
-          const firstCore = Math.min(...core);
-          if (firstCore > 0 && (startsWithAny(text, clauses[firstCore], CONTINUATIONS) || startsWithAny(text, clauses[firstCore], ANAPHORA))) core.add(firstCore - 1);
-          for (const c of deciding) {
-            if (c.kind !== "disputed") continue;
-            const ci = clauseOf(c.start);
-            if (ci + 1 < clauses.length && remainder(text, c.end, clauses[ci].end, [], false, 12) <= 12 && !/[：:]\s*$/.test(text.slice(clauses[ci].start, clauses[ci].end)) && !startsConcessive(text, clauses[ci + 1]) && !startsWithAny(text, clauses[ci + 1], CONTINUATIONS))
-              core.add(ci + 1);
-          }
-        }
-        if (content > NARROW_MIN && core.size) {
-          const idx = [...core].sort((a, b) => a - b);
-          start = clauses[idx[0]].start;
-          end = clauses[idx[idx.length - 1]].end;
-          // Trim trailing clause separators (keep terminators and closing quotes) and leading dashes.
-          while (end > start && (SEPARATORS.has(text.charCodeAt(end - 1)) || isSpace(text.charCodeAt(end - 1)))) end--;
-          while (start < end && (SEPARATORS.has(text.charCodeAt(start)) || isSpace(text.charCodeAt(start)) || text.charCodeAt(start) === 0x2a)) start++;
-          start = skipMarkers(text, start, end);
-        }
-        cues = surviving.filter((c) => c.start >= start && c.end <= end);
-      }
-    }
+    const { start, end, cues, qualifierOnly, negationOnly } = rawCues.length
+      ? narrow(text, cs, ce, rawCues, content)
+      : { start: cs, end: ce, cues: [] as Cue[], qualifierOnly: false, negationOnly: false };
 
     // Attribution.
     let attr = detectSpeaker(ctx, cs, ce, hits, end, start);
@@ -816,6 +721,120 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     claims.push(claim);
   }
   return claims as Array<Claim & { text: string }>; // finish() set every text
+}
+
+interface Narrowed {
+  start: number;
+  end: number;
+  cues: Cue[];
+  qualifierOnly: boolean;
+  negationOnly: boolean;
+}
+
+/**
+ * Cues, negation and narrowing of one sentence with cues: which cues survive negation, whether the
+ * sentence only qualifies the one before, and the range of the claim. A function of its own (not
+ * part of findClaims' loop) so the optimizing compiler handles two moderate functions instead of one
+ * huge one, and a late deoptimization here does not recompile all of findClaims.
+ */
+function narrow(text: string, cs: number, ce: number, rawCues: Cue[], content: number): Narrowed {
+  let start = cs;
+  let end = ce;
+  let cues: Cue[] = [];
+  let qualifierOnly = false;
+  let negationOnly = false;
+  const clauses = clausesOf(text, { start: cs, end: ce });
+  const clauseOf = (pos: number): number => {
+    let lo = 0;
+    let hi = clauses.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (clauses[mid].start <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const cueSpans = rawCues as Span[];
+  const qualMemo = new Map<number, boolean>();
+  const isQualifier = (ci: number): boolean => {
+    let q = qualMemo.get(ci);
+    if (q === undefined) qualMemo.set(ci, (q = remainder(text, clauses[ci].start, clauses[ci].end, cueSpans, false, 2) <= 2));
+    return q;
+  };
+  const cancelled = new Set<Cue>();
+  const targets = new Set<number>();
+  for (const neg of rawCues) {
+    if (neg.kind !== "negation") continue;
+    const ci = clauseOf(neg.start);
+    targets.add(ci);
+    if (isQualifier(ci)) for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
+      targets.add(j);
+      if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
+    }
+  }
+  if (targets.size) for (const c of rawCues) if ((c.kind === "rumor" || c.kind === "unconfirmed") && targets.has(clauseOf(c.start))) cancelled.add(c);
+  const surviving = rawCues.filter((c) => c.kind !== "negation" && !cancelled.has(c));
+  negationOnly = surviving.length === 0 && cancelled.size === 0 && rawCues.some((c) => c.kind === "negation") && clauses.every((_, i) => isQualifier(i));
+  if (surviving.length) {
+    const topWarn = surviving.some((c) => WARN_KINDS.has(c.kind));
+    const deciding = surviving.filter((c) => (topWarn ? WARN_KINDS.has(c.kind) : c.kind === "speculation"));
+    const core = new Set<number>();
+    for (const c of deciding) core.add(clauseOf(c.start));
+    qualifierOnly = topWarn && clauses.every((_, i) => isQualifier(i)) && !surviving.some((c) => c.kind === "rumor" || c.kind === "speculation");
+    // Deciding cues per clause (both lists are in document order).
+    const mineOf = new Map<number, Cue[]>();
+    for (const c of deciding) {
+      const ci = clauseOf(c.start);
+      const list = mineOf.get(ci);
+      if (list) list.push(c);
+      else mineOf.set(ci, [c]);
+    }
+    let leadInFrom = Infinity;
+    for (const ci of [...core]) {
+      if (isQualifier(ci)) {
+        for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
+          core.add(j);
+          if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
+        }
+      }
+      const cl = clauses[ci];
+      const mine = mineOf.get(ci) ?? [];
+      const lastCue = mine[mine.length - 1];
+      const leadIn =
+        lastCue &&
+        remainder(text, cl.start, lastCue.start, cueSpans, false, 1) <= 1 &&
+        remainder(text, lastCue.end, cl.end, [], true, 8) - leadInTail(text, lastCue.end, Math.min(cl.end, lastCue.end + 16)) <= 1;
+      const colon = /[：:]\s*$/.test(text.slice(cl.start, cl.end));
+      // A hedge that opens its clause (似乎“便宜”了很多) qualifies the subject stated in the clause before.
+      const firstCue = mine[0];
+      if (!topWarn && firstCue && ci > 0 && remainder(text, cl.start, firstCue.start, cueSpans, false, 0) === 0 && !/[：:；;—―-]\s*$/.test(text.slice(clauses[ci - 1].start, clauses[ci - 1].end)))
+        core.add(ci - 1);
+      if (leadIn) leadInFrom = Math.min(leadInFrom, ci + 1);
+      else if (colon && ci + 1 < clauses.length) core.add(ci + 1);
+    }
+    if (leadInFrom < clauses.length) core.add(clauses.length - 1); // the hull then covers everything after the lead-in
+    if (core.size) {
+      const firstCore = Math.min(...core);
+      if (firstCore > 0 && (startsWithAny(text, clauses[firstCore], CONTINUATIONS) || startsWithAny(text, clauses[firstCore], ANAPHORA))) core.add(firstCore - 1);
+      for (const c of deciding) {
+        if (c.kind !== "disputed") continue;
+        const ci = clauseOf(c.start);
+        if (ci + 1 < clauses.length && remainder(text, c.end, clauses[ci].end, [], false, 12) <= 12 && !/[：:]\s*$/.test(text.slice(clauses[ci].start, clauses[ci].end)) && !startsConcessive(text, clauses[ci + 1]) && !startsWithAny(text, clauses[ci + 1], CONTINUATIONS))
+          core.add(ci + 1);
+      }
+    }
+    if (content > NARROW_MIN && core.size) {
+      const idx = [...core].sort((a, b) => a - b);
+      start = clauses[idx[0]].start;
+      end = clauses[idx[idx.length - 1]].end;
+      // Trim trailing clause separators (keep terminators and closing quotes) and leading dashes.
+      while (end > start && (SEPARATORS.has(text.charCodeAt(end - 1)) || isSpace(text.charCodeAt(end - 1)))) end--;
+      while (start < end && (SEPARATORS.has(text.charCodeAt(start)) || isSpace(text.charCodeAt(start)) || text.charCodeAt(start) === 0x2a)) start++;
+      start = skipMarkers(text, start, end);
+    }
+    cues = surviving.filter((c) => c.start >= start && c.end <= end);
+  }
+  return { start, end, cues, qualifierOnly, negationOnly };
 }
 
 /** Content characters of what may follow a lead-in cue: 称, 说, 道, that. */

@@ -8,6 +8,10 @@ import { selectLongest, type Match } from "./matcher";
 import lexicon from "../../data/names.json";
 
 const TRANSLIT = new Set([...lexicon.transliteration]);
+/** TRANSLIT by code unit: the candidate scan tests every character around each ·. */
+const TRANSLIT_CODE = new Uint8Array(0x10000);
+for (const ch of TRANSLIT) if (ch.length === 1) TRANSLIT_CODE[ch.charCodeAt(0)] = 1;
+const isTranslit = (c: number) => TRANSLIT_CODE[c] === 1; // NaN (outside the text): false
 const STOP_WORDS = new Set(lexicon.latinStopWords.map((w) => w.toLowerCase()));
 const GLOSS_DELIMITERS = new Set([...lexicon.glossDelimiters]);
 
@@ -296,14 +300,14 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
   // Transliterated names: runs of transliteration characters joined by ·.
   for (let dot = text.indexOf("·"); dot >= 0; dot = text.indexOf("·", dot + 1)) {
     let a = dot;
-    while (a > 0 && TRANSLIT.has(text[a - 1]) && dot - a < 5) a--;
+    while (a > 0 && isTranslit(text.charCodeAt(a - 1)) && dot - a < 5) a--;
     let b = dot + 1;
     for (;;) {
       let c = b;
-      while (c < text.length && TRANSLIT.has(text[c]) && c - b < 6) c++;
+      while (c < text.length && isTranslit(text.charCodeAt(c)) && c - b < 6) c++;
       if (c === b) break;
       b = c;
-      if (text[b] === "·" && TRANSLIT.has(text[b + 1] ?? "")) b++;
+      if (text.charCodeAt(b) === 0xb7 && isTranslit(text.charCodeAt(b + 1))) b++;
       else break;
     }
     if (dot - a >= 1 && b - dot - 1 >= 1) out.push({ start: a, end: b, type: "person" });
