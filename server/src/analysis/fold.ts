@@ -77,13 +77,17 @@ export function foldText(text: string): FoldedText {
   const n = text.length;
   const out = new Uint16Array(n);
   let widening = 0;
+  let changed = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    out[i] = table[c];
+    const f = table[c];
+    out[i] = f;
+    changed |= f ^ c;
     widening |= widens[c];
   }
   const needsMap = widening !== 0;
-  if (!needsMap) return { text: decode(out) };
+  // Nothing folded (simplified Chinese without Latin capitals, most catalog lookups): the text itself.
+  if (!needsMap) return { text: changed === 0 ? text : decode(out) };
   // Rare path: some characters expand; build the folded text and the offset map together.
   const parts: number[] = [];
   const map: number[] = [];
@@ -107,6 +111,8 @@ export function foldText(text: string): FoldedText {
 // Buffer's UTF-16 decoder keeps every unit as it is (lone surrogates and a leading BOM included),
 // which the length-preserving contract needs; TextDecoder would drop a BOM.
 function decode(units: Uint16Array): string {
+  // String.fromCharCode keeps every unit as well, and is cheaper than a Buffer for short strings.
+  if (units.length <= 64) return String.fromCharCode.apply(null, units as unknown as number[]);
   return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString("utf16le");
 }
 
