@@ -285,6 +285,27 @@ const CAPITALIZED = new RegExp(
   "g",
 );
 
+/** /\s/ for a capitalized-name match, whose only non-word characters are the \s between its words. */
+function hasSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0xc0 && c <= 0x24f) || c === 0x2d || c === 0x27)) return true;
+  }
+  return false;
+}
+
+/** /[a-z][A-Z]/ without a regular expression (run on every capitalized word of an English text). */
+function isCamel(s: string): boolean {
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      const p = s.charCodeAt(i - 1);
+      if (p >= 0x61 && p <= 0x7a) return true;
+    }
+  }
+  return false;
+}
+
 /** A Han character just before or after [start, end) (one other character may stand between). */
 function isHanNear(text: string, start: number, end: number): boolean {
   return isHan(text.charCodeAt(start - 1)) || isHan(text.charCodeAt(end)) || isHan(text.charCodeAt(start - 2)) || isHan(text.charCodeAt(end + 1));
@@ -328,7 +349,7 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
     let start = m.index!;
     // Most matches are one capitalized word in English prose: rejected below unless next to Han text
     // or camel-cased, so test that before splitting into words.
-    if (!/\s/.test(surface) && !isHanNear(original, start, start + surface.length) && !/[a-z][A-Z]/.test(surface)) continue;
+    if (!hasSpace(surface) && !isHanNear(original, start, start + surface.length) && !isCamel(surface)) continue;
     // Drop leading stop words (The, In…) and trailing ones.
     const words = surface.split(/\s/);
     while (words.length && STOP_WORDS.has(words[0].toLowerCase())) {
@@ -341,7 +362,7 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
     const end = start + surface.length;
     if (surface.length < 3) continue;
     const inHanContext = isHanNear(original, start, end);
-    const camel = /[a-z][A-Z]/.test(surface);
+    const camel = isCamel(surface);
     const multi = words.length >= 2;
     if (!inHanContext && !camel && !multi) continue;
     if (/^[A-Z0-9-]+$/.test(surface) && surface.length <= 4) continue; // CEO, API, GPU: acronyms are not names by themselves
