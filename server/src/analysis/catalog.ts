@@ -28,6 +28,9 @@ export class Catalog {
   readonly userIds = new Set<string>();
   /** Pattern index → 1 when its name is written capitalized and without digits (Claude): the text must capitalize it too. */
   readonly capitalOnly: Uint8Array;
+  /** Pattern index → the entity its name stands for (the first of `patterns`), and where that entity comes from. */
+  readonly patternEntity: string[];
+  readonly patternVia: Array<"user" | "catalog">;
   /** Every entity's folded short forms in one trie, so a document is scanned once for all of them. */
   readonly shortMatcher = new PatternMatcher();
   /** Short-form pattern index → the folded form. */
@@ -44,6 +47,8 @@ export class Catalog {
       for (const n of shortNames(e)) this.addName(n, e.id, true);
     }
     this.capitalOnly = Uint8Array.from(this.patterns, (names) => (needsCapital(names[0].surface) ? 1 : 0));
+    this.patternEntity = this.patterns.map((names) => names[0].entityId);
+    this.patternVia = this.patternEntity.map((id) => (this.userIds.has(id) ? "user" : "catalog"));
     for (const forms of this.shorts.values())
       for (const f of forms) {
         this.shortPatterns[this.shortMatcher.add(f)] = f;

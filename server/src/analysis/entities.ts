@@ -78,10 +78,7 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   // Phase 1: catalog full names, leftmost-longest, with boundary and case rules for Latin names.
   const capitalOnly = catalog.capitalOnly;
   const full = catalog.matcher.findLongest(text, (s, e, p) => latinOk(original, folded, text, s, e, capitalOnly[p] === 1), { wordStartsOnly: true });
-  for (const m of full) {
-    const name = catalog.patterns[m.pattern][0];
-    push(m.start, m.end, name.entityId, catalog.userIds.has(name.entityId) ? "user" : "catalog", true);
-  }
+  for (const m of full) push(m.start, m.end, catalog.patternEntity[m.pattern], catalog.patternVia[m.pattern], true);
 
   // Phase 2: glosses — 保罗·特里奥罗(Paul Triolo), 深度求索（DeepSeek）, CCP (中国共产党).
   for (const g of findGlosses(text, catalog)) {
