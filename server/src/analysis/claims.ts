@@ -701,29 +701,7 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
       : { start: cs, end: ce, cues: [] as Cue[], qualifierOnly: false, negationOnly: false };
 
     // Attribution.
-    let attr = detectSpeaker(ctx, cs, ce, hits, end, start);
-    if (attr) attributions[si] = attr;
-    if (!attr && sent.quoteFrom !== undefined) {
-      const qi = findSentence(sentences, sent.quoteFrom);
-      const qa = qi >= 0 ? attributions[qi] : undefined;
-      if (qa && qa.verbPos < sent.quoteFrom) attr = { ...qa };
-    }
-    if (!attr && si + 1 < sentences.length && CLOSERS.has(text.charCodeAt(ce - 1))) {
-      const nx = sentences[si + 1];
-      const gap = text.slice(ce, nx.start);
-      if (!/\n\s*\n/.test(gap) && contentCount(text, nx.start, nx.end) <= 20) {
-        const nh = scanLexicon(text, nx);
-        const na = detectSpeaker(ctx, nx.start, nx.end, nh);
-        if (na && na.speaker.span) {
-          const verbHit = nh.find((h) => h.start === na.verbPos);
-          const cut = [na.speaker.span, verbHit ?? { start: na.verbPos, end: na.verbPos }];
-          if (remainder(text, nx.start, nx.end, cut, false, 2) <= 2) {
-            attr = na;
-            consumed.add(si + 1);
-          }
-        }
-      }
-    }
+    const attr = attribute(ctx, sentences, si, cs, ce, hits, start, end, attributions, consumed);
     const speaker = attr?.speaker ?? turn;
 
     const warn = cues.some((c) => WARN_KINDS.has(c.kind));
@@ -751,6 +729,51 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     claims.push(claim);
   }
   return claims as Array<Claim & { text: string }>; // finish() set every text
+}
+
+/**
+ * The speaker of one sentence: stated in it, inherited from the sentence that opened its
+ * quotation, or named by a short tail sentence after it (“……。”特朗普说。), which is then consumed.
+ * Records the sentence's own attribution in `attributions`.
+ */
+function attribute(
+  ctx: Ctx,
+  sentences: Span[],
+  si: number,
+  cs: number,
+  ce: number,
+  hits: LexHit[],
+  start: number,
+  end: number,
+  attributions: (Attribution | undefined)[],
+  consumed: Set<number>,
+): Attribution | undefined {
+  const { text } = ctx;
+  const sent = sentences[si] as Sentence;
+  let attr = detectSpeaker(ctx, cs, ce, hits, end, start);
+  if (attr) attributions[si] = attr;
+  if (!attr && sent.quoteFrom !== undefined) {
+    const qi = findSentence(sentences, sent.quoteFrom);
+    const qa = qi >= 0 ? attributions[qi] : undefined;
+    if (qa && qa.verbPos < sent.quoteFrom) attr = { ...qa };
+  }
+  if (!attr && si + 1 < sentences.length && CLOSERS.has(text.charCodeAt(ce - 1))) {
+    const nx = sentences[si + 1];
+    const gap = text.slice(ce, nx.start);
+    if (!/\n\s*\n/.test(gap) && contentCount(text, nx.start, nx.end) <= 20) {
+      const nh = scanLexicon(text, nx);
+      const na = detectSpeaker(ctx, nx.start, nx.end, nh);
+      if (na && na.speaker.span) {
+        const verbHit = nh.find((h) => h.start === na.verbPos);
+        const cut = [na.speaker.span, verbHit ?? { start: na.verbPos, end: na.verbPos }];
+        if (remainder(text, nx.start, nx.end, cut, false, 2) <= 2) {
+          attr = na;
+          consumed.add(si + 1);
+        }
+      }
+    }
+  }
+  return attr;
 }
 
 interface Narrowed {
