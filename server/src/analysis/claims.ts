@@ -530,9 +530,26 @@ function certaintyOf(cues: Cue[], hasSpeaker: boolean): Certainty {
   return hasSpeaker ? "attributed" : "asserted";
 }
 
+const MARKER_CHARS = new Set([..."•·●○◦▪■□◆◇★☆‣⁃∙*+>#-(（"].map((c) => c.charCodeAt(0)));
+
+/**
+ * Whether a list marker (skipMarkers' expression) can start at `s`: most sentences start with a
+ * character that rules it out, and then the expression is not run at all.
+ */
+function mayStartMarker(text: string, s: number): boolean {
+  const c = text.charCodeAt(s);
+  if (MARKER_CHARS.has(c) || (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19)) return true;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+    const d = text.charCodeAt(s + 1); // a. / b) before a space
+    return d === 0x2e || d === 0x29;
+  }
+  return false;
+}
+
 /** Moves `s` past list markers, bullets and markdown prefixes. */
 function skipMarkers(text: string, s: number, e: number): number {
   for (let guard = 0; guard < 4 && s < e; guard++) {
+    if (!mayStartMarker(text, s)) break;
     const rest = text.slice(s, Math.min(e, s + 48));
     const m = /^(?:\*\*[^*\n]{1,30}?[：:]\s*\*\*|\*\*[^*\n]{1,30}\*\*\s*[：:]|[•·●○◦▪■□◆◇★☆‣⁃∙*+>#-]+|\(?[0-9０-９]{1,3}[.)）、]|[（(][0-9０-９a-zA-Z一二三四五六七八九十]{1,3}[)）]|[a-zA-Z][.)](?=\s))/.exec(rest);
     if (!m || (m[0] === "-" && !isSpace(text.charCodeAt(s + 1)))) break;
