@@ -117,14 +117,17 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   // Phase 3: short forms of entities whose full name came earlier (catalog short names, surnames).
   for (const [id] of firstFull) for (const form of catalog.shortForms(id)) addShort(shortForms, form, id, false);
   const shortHits: Array<Match & { id: string; isFull: boolean }> = [];
-  const shortHit = (at: number, form: string, ids: Map<string, boolean>) => {
-    if (ids.size !== 1) return; // ambiguous short form: skip rather than guess
+  const addShortHit = (at: number, end: number, id: string, isFull: boolean) => {
+    // The case rule needs the original surface only for a name that starts with a Latin letter or digit.
+    const capitalOnly = isAsciiWord(text.charCodeAt(at)) && needsCapital(original.slice(orig(at, end).start, orig(at, end).end));
+    if (latinOk(original, folded, text, at, end, capitalOnly)) shortHits.push({ start: at, end, pattern: -1, id, isFull });
+  };
+  /** The single entity a short form refers to, and from where on (after its first full mention), if any. */
+  const referent = (ids: Map<string, boolean>): { id: string; isFull: boolean; from: number } | undefined => {
+    if (ids.size !== 1) return undefined; // ambiguous short form: skip rather than guess
     const [[id, isFull]] = ids;
-    const first = firstFull.get(id);
-    if (first === undefined || at < first) return;
-    const end = at + form.length;
-    if (!latinOk(original, folded, text, at, end, needsCapital(original.slice(orig(at, end).start, orig(at, end).end)))) return;
-    shortHits.push({ start: at, end, pattern: -1, id, isFull });
+    const from = firstFull.get(id);
+    return from === undefined ? undefined : { id, isFull, from };
   };
   // indexOf is very fast per form, but a document naming many entities has hundreds of forms: then
   // one pass of the catalog's short-form trie finds them all. The order of the hits does not matter
@@ -133,13 +136,14 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   const useTrie = wanted.length >= SHORT_FORMS_BY_TRIE;
   for (const [form, ids] of wanted) {
     if (useTrie && catalog.isShortForm(form)) continue;
-    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) shortHit(at, form, ids);
+    const r = referent(ids);
+    if (r) for (let at = text.indexOf(form, r.from); at >= 0; at = text.indexOf(form, at + 1)) addShortHit(at, at + form.length, r.id, r.isFull);
   }
   if (useTrie)
-    catalog.shortMatcher.forEach(text, (at, _end, p) => {
-      const form = catalog.shortPatterns[p];
-      const ids = shortForms.get(form);
-      if (ids) shortHit(at, form, ids);
+    catalog.shortMatcher.forEach(text, (at, end, p) => {
+      const ids = shortForms.get(catalog.shortPatterns[p]);
+      const r = ids && referent(ids);
+      if (r && at >= r.from) addShortHit(at, end, r.id, r.isFull);
     }, 0, text.length, { wordStartsOnly: true });
   for (const m of selectLongest(shortHits) as typeof shortHits) {
     if (overlapsTaken(m.start, m.end)) continue;
