@@ -34,3 +34,29 @@ test("agrees with a naive search on random text", () => {
   for (const p of patterns) for (let i = text.indexOf(p); i >= 0; i = text.indexOf(p, i + 1)) want.push(`${i}:${p}`);
   assert.deepEqual(got, want.sort());
 });
+
+test("findLongest equals selectLongest over findAll, with and without a boundary rule", () => {
+  const alphabet = "ab英伟达c";
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const pick = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join("");
+  for (let round = 0; round < 20; round++) {
+    const m = new PatternMatcher();
+    for (let i = 0; i < 25; i++) m.add(pick(1 + Math.floor(rnd() * 5)));
+    const text = pick(300);
+    // A rule that rejects some candidates: the next longest (or a later start) must win instead.
+    const rule = (s: number, e: number) => (s * 7 + e) % 3 !== 0;
+    const key = (xs: Array<{ start: number; end: number }>) => xs.map((x) => `${x.start}-${x.end}`);
+    assert.deepEqual(key(m.findLongest(text)), key(selectLongest(m.findAll(text))));
+    assert.deepEqual(key(m.findLongest(text, rule)), key(selectLongest(m.findAll(text), (x) => rule(x.start, x.end))));
+  }
+});
+
+test("forEach reports every occurrence by start, shorter first", () => {
+  const m = new PatternMatcher();
+  ["美国", "美国商务部", "国商"].forEach((x) => m.add(x));
+  const text = "美国商务部";
+  const seen: string[] = [];
+  m.forEach(text, (s, e) => void seen.push(`${s}:${text.slice(s, e)}`));
+  assert.deepEqual(seen, ["0:美国", "0:美国商务部", "1:国商"]);
+});

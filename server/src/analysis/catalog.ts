@@ -26,8 +26,18 @@ export class Catalog {
   readonly matcher = new PatternMatcher();
   /** Ids that come from (or were changed by) the user's file. */
   readonly userIds = new Set<string>();
+  /** Pattern index → 1 when its name is written capitalized and without digits (Claude): the text must capitalize it too. */
+  readonly capitalOnly: Uint8Array;
+  /** Pattern index → the entity its name stands for (the first of `patterns`), and where that entity comes from. */
+  readonly patternEntity: string[];
+  readonly patternVia: Array<"user" | "catalog">;
+  /** Every entity's folded short forms in one trie, so a document is scanned once for all of them. */
+  readonly shortMatcher = new PatternMatcher();
+  /** Short-form pattern index → the folded form. */
+  readonly shortPatterns: string[] = [];
   private byFolded = new Map<string, number>();
   private shorts = new Map<string, string[]>();
+  private shortSet = new Set<string>();
 
   constructor(builtin: readonly EntityDef[], user: readonly UserEntity[] = []) {
     for (const e of builtin) this.entities.set(e.id, structuredClone(e));
@@ -36,6 +46,19 @@ export class Catalog {
       for (const n of fullNames(e)) this.addName(n, e.id, false);
       for (const n of shortNames(e)) this.addName(n, e.id, true);
     }
+    this.capitalOnly = Uint8Array.from(this.patterns, (names) => (needsCapital(names[0].surface) ? 1 : 0));
+    this.patternEntity = this.patterns.map((names) => names[0].entityId);
+    this.patternVia = this.patternEntity.map((id) => (this.userIds.has(id) ? "user" : "catalog"));
+    for (const forms of this.shorts.values())
+      for (const f of forms) {
+        this.shortPatterns[this.shortMatcher.add(f)] = f;
+        this.shortSet.add(f);
+      }
+  }
+
+  /** Whether a folded string is one of the catalog's short forms (of any entity). */
+  isShortForm(folded: string): boolean {
+    return this.shortSet.has(folded);
   }
 
   private applyUser(u: UserEntity): void {
@@ -89,6 +112,11 @@ export class Catalog {
     if (p === undefined) return undefined;
     return this.patterns[p][0];
   }
+}
+
+/** A Latin name written capitalized and without digits (Claude, not o1): matched only when capitalized in the text. */
+export function needsCapital(surface: string): boolean {
+  return /^[A-Z][A-Za-z .'&-]*$/.test(surface) && !/\d/.test(surface);
 }
 
 export function fullNames(e: EntityDef): string[] {

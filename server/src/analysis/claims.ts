@@ -81,7 +81,15 @@ const NOT_NAMES = new Set([
 ]);
 const PRONOUN_RESUME = /^(他们|她们|他們|她們|他|她|它|其|該|该|此人|he|she|they|it)/i;
 
+/** Letters, digits and CJK characters, one byte per BMP code unit (tested once per character of every sentence). */
+const CONTENT = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) CONTENT[c] = isContentCode(c) ? 1 : 0;
+
 function isContent(c: number): boolean {
+  return CONTENT[c] === 1; // NaN (past the end of a string) reads undefined: false, as before
+}
+
+function isContentCode(c: number): boolean {
   return (
     (c >= 0x30 && c <= 0x39) ||
     (c >= 0x41 && c <= 0x5a) ||
@@ -522,9 +530,26 @@ function certaintyOf(cues: Cue[], hasSpeaker: boolean): Certainty {
   return hasSpeaker ? "attributed" : "asserted";
 }
 
+const MARKER_CHARS = new Set([..."•·●○◦▪■□◆◇★☆‣⁃∙*+>#-(（"].map((c) => c.charCodeAt(0)));
+
+/**
+ * Whether a list marker (skipMarkers' expression) can start at `s`: most sentences start with a
+ * character that rules it out, and then the expression is not run at all.
+ */
+function mayStartMarker(text: string, s: number): boolean {
+  const c = text.charCodeAt(s);
+  if (MARKER_CHARS.has(c) || (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19)) return true;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+    const d = text.charCodeAt(s + 1); // a. / b) before a space
+    return d === 0x2e || d === 0x29;
+  }
+  return false;
+}
+
 /** Moves `s` past list markers, bullets and markdown prefixes. */
 function skipMarkers(text: string, s: number, e: number): number {
   for (let guard = 0; guard < 4 && s < e; guard++) {
+    if (!mayStartMarker(text, s)) break;
     const rest = text.slice(s, Math.min(e, s + 48));
     const m = /^(?:\*\*[^*\n]{1,30}?[：:]\s*\*\*|\*\*[^*\n]{1,30}\*\*\s*[：:]|[•·●○◦▪■□◆◇★☆‣⁃∙*+>#-]+|\(?[0-9０-９]{1,3}[.)）、]|[（(][0-9０-９a-zA-Z一二三四五六七八九十]{1,3}[)）]|[a-zA-Z][.)](?=\s))/.exec(rest);
     if (!m || (m[0] === "-" && !isSpace(text.charCodeAt(s + 1)))) break;
@@ -536,6 +561,34 @@ function skipMarkers(text: string, s: number, e: number): number {
 
 const URL_RE = /(?:https?:\/\/|www\.)[^\s，。、；）)」』”]+/g;
 const CODE_RE = /-->|==>|<--|^\s*(?:style|classDef|class|subgraph|graph|flowchart|sequenceDiagram)\b[^。！？.!?\u3400-\u9fff]*$|^\s*end\s*$|^\s*<\/?[A-Za-z_][\w-]*>\s*$|[{}]\s*$/;
+
+/**
+ * Where the document's colons (: and ：) are, so sentences without one skip the label and metadata
+ * checks (most sentences; indexOf finds the colons much faster than a loop over every character).
+ */
+class ColonIndex {
+  private readonly at: number[] = [];
+
+  constructor(text: string) {
+    const half: number[] = [];
+    for (let i = text.indexOf(":"); i >= 0; i = text.indexOf(":", i + 1)) this.at.push(i);
+    for (let i = text.indexOf("："); i >= 0; i = text.indexOf("：", i + 1)) half.push(i);
+    if (half.length) this.at = this.at.concat(half).sort((a, b) => a - b);
+  }
+
+  /** Whether a colon lies in [s, e). */
+  has(s: number, e: number): boolean {
+    const at = this.at;
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && at[lo] < e;
+  }
+}
 
 function isMetadata(text: string, s: number, e: number): boolean {
   const m = /^\s*([A-Za-z][A-Za-z _-]{0,24}|[\u3400-\u9fff]{1,6})\s*[:：]/.exec(text.slice(s, Math.min(e, s + 40)));
@@ -585,11 +638,13 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
   const figOrder = figures.map((_, i) => i).sort((a, b) => figures[a].start - figures[b].start);
   const figSorted = figOrder.map((i) => figures[i]);
 
+  const colons = new ColonIndex(text);
   // Pass 1: speaker labels, counted over the document.
   const labelsBySentence: (Label[] | undefined)[] = new Array(sentences.length);
   const labelCount = new Map<string, number>();
   for (let si = 0; si < sentences.length; si++) {
     const { start, end } = sentences[si];
+    if (!colons.has(start, end)) continue; // a label needs a colon
     const ls = labelCandidates(text, start, end);
     if (!ls.length) continue;
     labelsBySentence[si] = ls;
@@ -646,7 +701,7 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     while (lineEnd < text.length && !isNewline(text.charCodeAt(lineEnd)) && isSpace(text.charCodeAt(lineEnd))) lineEnd++;
     const wholeLine = (lineStart === 0 || isNewline(text.charCodeAt(lineStart - 1))) && (lineEnd === text.length || isNewline(text.charCodeAt(lineEnd)));
 
-    if (isMetadata(text, s, e)) continue;
+    if (colons.has(s, Math.min(e, s + 40)) && isMetadata(text, s, e)) continue;
 
     // Speaker labels inside the sentence: the last one opens a turn; the claim starts after it.
     let cs = s;
@@ -694,129 +749,12 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     // Cues, negation, narrowing.
     const rawCues: Cue[] = [];
     for (const h of hits) if (h.kind !== "verb" && h.kind !== "source") rawCues.push({ start: h.start, end: h.end, kind: h.kind as CueKind, word: h.word });
-    let start = cs;
-    let end = ce;
-    let cues: Cue[] = [];
-    let qualifierOnly = false;
-    let negationOnly = false;
-    if (rawCues.length) {
-      const clauses = clausesOf(text, { start: cs, end: ce });
-      const clauseOf = (pos: number): number => {
-        let lo = 0;
-        let hi = clauses.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (clauses[mid].start <= pos) lo = mid;
-          else hi = mid - 1;
-        }
-        return lo;
-      };
-      const cueSpans = rawCues as Span[];
-      const qualMemo = new Map<number, boolean>();
-      const isQualifier = (ci: number): boolean => {
-        let q = qualMemo.get(ci);
-        if (q === undefined) qualMemo.set(ci, (q = remainder(text, clauses[ci].start, clauses[ci].end, cueSpans, false, 2) <= 2));
-        return q;
-      };
-      const cancelled = new Set<Cue>();
-      const targets = new Set<number>();
-      for (const neg of rawCues) {
-        if (neg.kind !== "negation") continue;
-        const ci = clauseOf(neg.start);
-        targets.add(ci);
-        if (isQualifier(ci)) for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
-          targets.add(j);
-          if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
-        }
-      }
-      if (targets.size) for (const c of rawCues) if ((c.kind === "rumor" || c.kind === "unconfirmed") && targets.has(clauseOf(c.start))) cancelled.add(c);
-      const surviving = rawCues.filter((c) => c.kind !== "negation" && !cancelled.has(c));
-      negationOnly = surviving.length === 0 && cancelled.size === 0 && rawCues.some((c) => c.kind === "negation") && clauses.every((_, i) => isQualifier(i));
-      if (surviving.length) {
-        const topWarn = surviving.some((c) => WARN_KINDS.has(c.kind));
-        const deciding = surviving.filter((c) => (topWarn ? WARN_KINDS.has(c.kind) : c.kind === "speculation"));
-        const core = new Set<number>();
-        for (const c of deciding) core.add(clauseOf(c.start));
-        qualifierOnly = topWarn && clauses.every((_, i) => isQualifier(i)) && !surviving.some((c) => c.kind === "rumor" || c.kind === "speculation");
-        // Deciding cues per clause (both lists are in document order).
-        const mineOf = new Map<number, Cue[]>();
-        for (const c of deciding) {
-          const ci = clauseOf(c.start);
-          const list = mineOf.get(ci);
-          if (list) list.push(c);
-          else mineOf.set(ci, [c]);
-        }
-        let leadInFrom = Infinity;
-        for (const ci of [...core]) {
-          if (isQualifier(ci)) {
-            for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
-              core.add(j);
-              if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
-            }
-          }
-          const cl = clauses[ci];
-          const mine = mineOf.get(ci) ?? [];
-          const lastCue = mine[mine.length - 1];
-          const leadIn =
-            lastCue &&
-            remainder(text, cl.start, lastCue.start, cueSpans, false, 1) <= 1 &&
-            remainder(text, lastCue.end, cl.end, [], true, 8) - leadInTail(text, lastCue.end, Math.min(cl.end, lastCue.end + 16)) <= 1;
-          const colon = /[：:]\s*$/.test(text.slice(cl.start, cl.end));
-          // A hedge that opens its clause (似乎“便宜”了很多) qualifies the subject stated in the clause before.
-          const firstCue = mine[0];
-          if (!topWarn && firstCue && ci > 0 && remainder(text, cl.start, firstCue.start, cueSpans, false, 0) === 0 && !/[：:；;—―-]\s*$/.test(text.slice(clauses[ci - 1].start, clauses[ci - 1].end)))
-            core.add(ci - 1);
-          if (leadIn) leadInFrom = Math.min(leadInFrom, ci + 1);
-          else if (colon && ci + 1 < clauses.length) core.add(ci + 1);
-        }
-        if (leadInFrom < clauses.length) core.add(clauses.length - 1); // the hull then covers everything after the lead-in
-        if (core.size) {
-          const firstCore = Math.min(...core);
-          if (firstCore > 0 && (startsWithAny(text, clauses[firstCore], CONTINUATIONS) || startsWithAny(text, clauses[firstCore], ANAPHORA))) core.add(firstCore - 1);
-          for (const c of deciding) {
-            if (c.kind !== "disputed") continue;
-            const ci = clauseOf(c.start);
-            if (ci + 1 < clauses.length && remainder(text, c.end, clauses[ci].end, [], false, 12) <= 12 && !/[：:]\s*$/.test(text.slice(clauses[ci].start, clauses[ci].end)) && !startsConcessive(text, clauses[ci + 1]) && !startsWithAny(text, clauses[ci + 1], CONTINUATIONS))
-              core.add(ci + 1);
-          }
-        }
-        if (content > NARROW_MIN && core.size) {
-          const idx = [...core].sort((a, b) => a - b);
-          start = clauses[idx[0]].start;
-          end = clauses[idx[idx.length - 1]].end;
-          // Trim trailing clause separators (keep terminators and closing quotes) and leading dashes.
-          while (end > start && (SEPARATORS.has(text.charCodeAt(end - 1)) || isSpace(text.charCodeAt(end - 1)))) end--;
-          while (start < end && (SEPARATORS.has(text.charCodeAt(start)) || isSpace(text.charCodeAt(start)) || text.charCodeAt(start) === 0x2a)) start++;
-          start = skipMarkers(text, start, end);
-        }
-        cues = surviving.filter((c) => c.start >= start && c.end <= end);
-      }
-    }
+    const { start, end, cues, qualifierOnly, negationOnly } = rawCues.length
+      ? narrow(text, cs, ce, rawCues, content)
+      : { start: cs, end: ce, cues: [] as Cue[], qualifierOnly: false, negationOnly: false };
 
     // Attribution.
-    let attr = detectSpeaker(ctx, cs, ce, hits, end, start);
-    if (attr) attributions[si] = attr;
-    if (!attr && sent.quoteFrom !== undefined) {
-      const qi = findSentence(sentences, sent.quoteFrom);
-      const qa = qi >= 0 ? attributions[qi] : undefined;
-      if (qa && qa.verbPos < sent.quoteFrom) attr = { ...qa };
-    }
-    if (!attr && si + 1 < sentences.length && CLOSERS.has(text.charCodeAt(ce - 1))) {
-      const nx = sentences[si + 1];
-      const gap = text.slice(ce, nx.start);
-      if (!/\n\s*\n/.test(gap) && contentCount(text, nx.start, nx.end) <= 20) {
-        const nh = scanLexicon(text, nx);
-        const na = detectSpeaker(ctx, nx.start, nx.end, nh);
-        if (na && na.speaker.span) {
-          const verbHit = nh.find((h) => h.start === na.verbPos);
-          const cut = [na.speaker.span, verbHit ?? { start: na.verbPos, end: na.verbPos }];
-          if (remainder(text, nx.start, nx.end, cut, false, 2) <= 2) {
-            attr = na;
-            consumed.add(si + 1);
-          }
-        }
-      }
-    }
+    const attr = attribute(ctx, sentences, si, cs, ce, hits, start, end, attributions, consumed);
     const speaker = attr?.speaker ?? turn;
 
     const warn = cues.some((c) => WARN_KINDS.has(c.kind));
@@ -834,7 +772,9 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
       continue;
     }
 
-    const claim: Claim = { start, end, text: "", certainty: "asserted", cues, entityIds: [], figures: [] };
+    // `text` is added last, by finish(): analyzeDocument deletes it, and deleting an object's last
+    // property is cheap where deleting another one turns the object into a slow dictionary.
+    const claim: Claim = { start, end, certainty: "asserted", cues, entityIds: [], figures: [] };
     if (speaker) claim.speaker = speaker;
     if (attr?.verb) claim.verb = attr.verb;
     finish(claim);
@@ -842,6 +782,165 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
     claims.push(claim);
   }
   return claims as Array<Claim & { text: string }>; // finish() set every text
+}
+
+/**
+ * The speaker of one sentence: stated in it, inherited from the sentence that opened its
+ * quotation, or named by a short tail sentence after it (“……。”特朗普说。), which is then consumed.
+ * Records the sentence's own attribution in `attributions`.
+ */
+function attribute(
+  ctx: Ctx,
+  sentences: Span[],
+  si: number,
+  cs: number,
+  ce: number,
+  hits: LexHit[],
+  start: number,
+  end: number,
+  attributions: (Attribution | undefined)[],
+  consumed: Set<number>,
+): Attribution | undefined {
+  const { text } = ctx;
+  const sent = sentences[si] as Sentence;
+  let attr = detectSpeaker(ctx, cs, ce, hits, end, start);
+  if (attr) attributions[si] = attr;
+  if (!attr && sent.quoteFrom !== undefined) {
+    const qi = findSentence(sentences, sent.quoteFrom);
+    const qa = qi >= 0 ? attributions[qi] : undefined;
+    if (qa && qa.verbPos < sent.quoteFrom) attr = { ...qa };
+  }
+  if (!attr && si + 1 < sentences.length && CLOSERS.has(text.charCodeAt(ce - 1))) {
+    const nx = sentences[si + 1];
+    const gap = text.slice(ce, nx.start);
+    if (!/\n\s*\n/.test(gap) && contentCount(text, nx.start, nx.end) <= 20) {
+      const nh = scanLexicon(text, nx);
+      const na = detectSpeaker(ctx, nx.start, nx.end, nh);
+      if (na && na.speaker.span) {
+        const verbHit = nh.find((h) => h.start === na.verbPos);
+        const cut = [na.speaker.span, verbHit ?? { start: na.verbPos, end: na.verbPos }];
+        if (remainder(text, nx.start, nx.end, cut, false, 2) <= 2) {
+          attr = na;
+          consumed.add(si + 1);
+        }
+      }
+    }
+  }
+  return attr;
+}
+
+interface Narrowed {
+  start: number;
+  end: number;
+  cues: Cue[];
+  qualifierOnly: boolean;
+  negationOnly: boolean;
+}
+
+/**
+ * Cues, negation and narrowing of one sentence with cues: which cues survive negation, whether the
+ * sentence only qualifies the one before, and the range of the claim. A function of its own (not
+ * part of findClaims' loop) so the optimizing compiler handles two moderate functions instead of one
+ * huge one, and a late deoptimization here does not recompile all of findClaims.
+ */
+function narrow(text: string, cs: number, ce: number, rawCues: Cue[], content: number): Narrowed {
+  let start = cs;
+  let end = ce;
+  let cues: Cue[] = [];
+  let qualifierOnly = false;
+  let negationOnly = false;
+  const clauses = clausesOf(text, { start: cs, end: ce });
+  const clauseOf = (pos: number): number => {
+    let lo = 0;
+    let hi = clauses.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (clauses[mid].start <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const cueSpans = rawCues as Span[];
+  const qualMemo = new Map<number, boolean>();
+  const isQualifier = (ci: number): boolean => {
+    let q = qualMemo.get(ci);
+    if (q === undefined) qualMemo.set(ci, (q = remainder(text, clauses[ci].start, clauses[ci].end, cueSpans, false, 2) <= 2));
+    return q;
+  };
+  const cancelled = new Set<Cue>();
+  const targets = new Set<number>();
+  for (const neg of rawCues) {
+    if (neg.kind !== "negation") continue;
+    const ci = clauseOf(neg.start);
+    targets.add(ci);
+    if (isQualifier(ci)) for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
+      targets.add(j);
+      if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
+    }
+  }
+  if (targets.size) for (const c of rawCues) if ((c.kind === "rumor" || c.kind === "unconfirmed") && targets.has(clauseOf(c.start))) cancelled.add(c);
+  const surviving = rawCues.filter((c) => c.kind !== "negation" && !cancelled.has(c));
+  negationOnly = surviving.length === 0 && cancelled.size === 0 && rawCues.some((c) => c.kind === "negation") && clauses.every((_, i) => isQualifier(i));
+  if (surviving.length) {
+    const topWarn = surviving.some((c) => WARN_KINDS.has(c.kind));
+    const deciding = surviving.filter((c) => (topWarn ? WARN_KINDS.has(c.kind) : c.kind === "speculation"));
+    const core = new Set<number>();
+    for (const c of deciding) core.add(clauseOf(c.start));
+    qualifierOnly = topWarn && clauses.every((_, i) => isQualifier(i)) && !surviving.some((c) => c.kind === "rumor" || c.kind === "speculation");
+    // Deciding cues per clause (both lists are in document order).
+    const mineOf = new Map<number, Cue[]>();
+    for (const c of deciding) {
+      const ci = clauseOf(c.start);
+      const list = mineOf.get(ci);
+      if (list) list.push(c);
+      else mineOf.set(ci, [c]);
+    }
+    let leadInFrom = Infinity;
+    for (const ci of [...core]) {
+      if (isQualifier(ci)) {
+        for (let j = ci - 1; j >= 0 && j >= ci - 3; j--) {
+          core.add(j);
+          if (!startsConcessive(text, clauses[j]) && !isQualifier(j)) break;
+        }
+      }
+      const cl = clauses[ci];
+      const mine = mineOf.get(ci) ?? [];
+      const lastCue = mine[mine.length - 1];
+      const leadIn =
+        lastCue &&
+        remainder(text, cl.start, lastCue.start, cueSpans, false, 1) <= 1 &&
+        remainder(text, lastCue.end, cl.end, [], true, 8) - leadInTail(text, lastCue.end, Math.min(cl.end, lastCue.end + 16)) <= 1;
+      const colon = /[：:]\s*$/.test(text.slice(cl.start, cl.end));
+      // A hedge that opens its clause (似乎“便宜”了很多) qualifies the subject stated in the clause before.
+      const firstCue = mine[0];
+      if (!topWarn && firstCue && ci > 0 && remainder(text, cl.start, firstCue.start, cueSpans, false, 0) === 0 && !/[：:；;—―-]\s*$/.test(text.slice(clauses[ci - 1].start, clauses[ci - 1].end)))
+        core.add(ci - 1);
+      if (leadIn) leadInFrom = Math.min(leadInFrom, ci + 1);
+      else if (colon && ci + 1 < clauses.length) core.add(ci + 1);
+    }
+    if (leadInFrom < clauses.length) core.add(clauses.length - 1); // the hull then covers everything after the lead-in
+    if (core.size) {
+      const firstCore = Math.min(...core);
+      if (firstCore > 0 && (startsWithAny(text, clauses[firstCore], CONTINUATIONS) || startsWithAny(text, clauses[firstCore], ANAPHORA))) core.add(firstCore - 1);
+      for (const c of deciding) {
+        if (c.kind !== "disputed") continue;
+        const ci = clauseOf(c.start);
+        if (ci + 1 < clauses.length && remainder(text, c.end, clauses[ci].end, [], false, 12) <= 12 && !/[：:]\s*$/.test(text.slice(clauses[ci].start, clauses[ci].end)) && !startsConcessive(text, clauses[ci + 1]) && !startsWithAny(text, clauses[ci + 1], CONTINUATIONS))
+          core.add(ci + 1);
+      }
+    }
+    if (content > NARROW_MIN && core.size) {
+      const idx = [...core].sort((a, b) => a - b);
+      start = clauses[idx[0]].start;
+      end = clauses[idx[idx.length - 1]].end;
+      // Trim trailing clause separators (keep terminators and closing quotes) and leading dashes.
+      while (end > start && (SEPARATORS.has(text.charCodeAt(end - 1)) || isSpace(text.charCodeAt(end - 1)))) end--;
+      while (start < end && (SEPARATORS.has(text.charCodeAt(start)) || isSpace(text.charCodeAt(start)) || text.charCodeAt(start) === 0x2a)) start++;
+      start = skipMarkers(text, start, end);
+    }
+    cues = surviving.filter((c) => c.start >= start && c.end <= end);
+  }
+  return { start, end, cues, qualifierOnly, negationOnly };
 }
 
 /** Content characters of what may follow a lead-in cue: 称, 说, 道, that. */

@@ -56,18 +56,6 @@ const WINDOWED = LEX.windowed ?? [];
 const windowHeadFirst = new Set(WINDOWED.flatMap((r) => r.then.map((t) => t.charCodeAt(0))));
 const WINDOW_STOP = new Set([..."，,。.；;：:！!？?、“”\"「」（）()\n\r"].map((c) => c.charCodeAt(0)));
 
-interface TNode {
-  next: Map<number, TNode> | undefined;
-  /** 0 = not a terminal; otherwise an index into KINDS. */
-  kind: number;
-  /** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
-  latinEnd: boolean;
-}
-
-function newNode(): TNode {
-  return { next: undefined, kind: 0, latinEnd: false };
-}
-
 function isWordCode(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
@@ -84,28 +72,48 @@ function fold(c: number): number {
   return c;
 }
 
-const root = newNode();
-/** First characters of entries (after folding): a cheap filter before touching the trie. */
-const first = new Uint8Array(65536);
+// The trie lives in flat arrays, built in place (135 K nodes once the combos are expanded: a Map
+// per node cost about 0.1 s at startup and made scans chase pointers). Node 0 is the root; the
+// children of a node form a linked list (firstChild / nextSibling), and edgeChar[k] is the code
+// unit that leads to node k. The root's children are also found by the raw code unit of the text
+// (folding included) in rootByRaw, so the common case (a character no entry starts with) costs one
+// table read.
+const entries = collectEntries();
+const capacity = 1 + entries.reduce((n, [w]) => n + w.length, 0);
+const firstChild = new Int32Array(capacity);
+const nextSibling = new Int32Array(capacity);
+const edgeChar = new Uint16Array(capacity);
+/** 0 = not a terminal; otherwise an index into KINDS (or K_WINDOW + a windowed rule). */
+const nodeKind = new Uint16Array(capacity);
+/** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
+const latinEnd = new Uint8Array(capacity);
+let nodeCount = 1;
+const rootByRaw = new Int32Array(0x10000);
 const ignoreExact = new Set(LEX.ignoreExact ?? []);
 
+/** The child of `node` on (folded) code unit `c`, or 0. */
+function childOf(node: number, c: number): number {
+  for (let k = firstChild[node]; k !== 0; k = nextSibling[k]) if (edgeChar[k] === c) return k;
+  return 0;
+}
+
 function add(word: string, kind: number): void {
-  const w = word.replace(/\s+/g, " ").trim();
+  const w = /\s/.test(word) ? word.replace(/\s+/g, " ").trim() : word;
   if (!w) return;
-  let node = root;
+  let node = 0;
   for (let i = 0; i < w.length; i++) {
     const c = fold(w.charCodeAt(i));
-    if (i === 0) first[c] = 1;
-    if (!node.next) node.next = new Map();
-    let n = node.next.get(c);
-    if (!n) {
-      n = newNode();
-      node.next.set(c, n);
+    let n = childOf(node, c);
+    if (n === 0) {
+      n = nodeCount++;
+      edgeChar[n] = c;
+      nextSibling[n] = firstChild[node];
+      firstChild[node] = n;
     }
     node = n;
   }
-  if (node.kind === 0 || kind < node.kind) node.kind = kind;
-  node.latinEnd = isWordCode(w.charCodeAt(w.length - 1));
+  if (nodeKind[node] === 0 || kind < nodeKind[node]) nodeKind[node] = kind;
+  latinEnd[node] = isWordCode(w.charCodeAt(w.length - 1)) ? 1 : 0;
 }
 
 function expand(slots: string[][]): string[] {
@@ -118,8 +126,10 @@ function expand(slots: string[][]): string[] {
   return acc;
 }
 
-function build(): void {
-  for (const w of LEX.ignore) add(w, K_IGNORE);
+/** Every entry with its kind code, in the order they are added (a lower code wins on a tie). */
+function collectEntries(): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (const w of LEX.ignore) out.push([w, K_IGNORE]);
   const lists: [LexKind, string[]][] = [
     ["negation", LEX.negation],
     ["unconfirmed", LEX.unconfirmed],
@@ -130,14 +140,24 @@ function build(): void {
     ["source", LEX.sourceNouns],
   ];
   WINDOWED.forEach((rule, r) => {
-    for (const w of rule.first) add(w, K_WINDOW + r);
+    for (const w of rule.first) out.push([w, K_WINDOW + r]);
   });
   for (const [kind, words] of lists) {
     const code = KINDS.indexOf(kind);
-    for (const w of words) add(w, code);
+    for (const w of words) out.push([w, code]);
     const combos = LEX.combos?.[kind as CueKind];
-    if (combos) for (const c of combos) for (const w of expand(c)) add(w, code);
+    if (combos) for (const c of combos) for (const w of expand(c)) out.push([w, code]);
   }
+  return out;
+}
+
+function build(): void {
+  for (const [w, kind] of entries) add(w, kind);
+  for (let k = firstChild[0]; k !== 0; k = nextSibling[k]) rootByRaw[edgeChar[k]] = k;
+  // The code units fold() changes: A–Z, curly apostrophes, and whitespace (a space never starts an entry).
+  for (let c = 0x41; c <= 0x5a; c++) rootByRaw[c] = rootByRaw[c + 32];
+  rootByRaw[0x2018] = rootByRaw[0x2019] = rootByRaw[0x27];
+  for (let c = 0; c < 0x10000; c++) if (isWs(c)) rootByRaw[c] = 0;
 }
 build();
 
@@ -157,34 +177,31 @@ export function scanLexicon(text: string, span?: Span): LexHit[] {
   const n = text.length;
   let i = start;
   while (i < end) {
-    const c = fold(text.charCodeAt(i));
-    if (first[c] === 0 || c === 0x20) {
-      i++;
-      continue;
-    }
+    const c = text.charCodeAt(i);
+    let node = rootByRaw[c];
     // An English entry cannot start in the middle of a word.
-    if (isWordCode(c) && i > 0 && isWordCode(text.charCodeAt(i - 1))) {
+    if (node === 0 || (isWordCode(c) && i > 0 && isWordCode(text.charCodeAt(i - 1)))) {
       i++;
       continue;
     }
-    let node = root.next!.get(c);
     let j = i + 1;
     let best = 0;
     let bestEnd = 0;
-    while (node) {
-      if (node.kind !== 0 && (!node.latinEnd || j >= n || !isWordCode(text.charCodeAt(j)))) {
-        best = node.kind;
+    while (node !== 0) {
+      const k = nodeKind[node];
+      if (k !== 0 && (latinEnd[node] === 0 || j >= n || !isWordCode(text.charCodeAt(j)))) {
+        best = k;
         bestEnd = j;
       }
-      if (j >= end || !node.next) break;
+      if (j >= end || firstChild[node] === 0) break;
       const d = text.charCodeAt(j);
       if (isWs(d)) {
-        node = node.next.get(0x20);
+        node = childOf(node, 0x20);
         j++;
         while (j < end && isWs(text.charCodeAt(j))) j++;
         continue;
       }
-      node = node.next.get(fold(d));
+      node = childOf(node, fold(d));
       j++;
     }
     if (best === 0) {

@@ -2,14 +2,21 @@
 // text, glosses that bind a Chinese and an English name, short forms that refer back to a full name
 // seen earlier, and candidate entities (transliterated names with ·, capitalized Latin names).
 import type { EntityType, LearnedEntity, Mention, Span } from "./types";
-import { surnameForms, type Catalog } from "./catalog";
+import { needsCapital, surnameForms, type Catalog } from "./catalog";
 import { toOriginal, type FoldedText } from "./fold";
 import { selectLongest, type Match } from "./matcher";
 import lexicon from "../../data/names.json";
 
 const TRANSLIT = new Set([...lexicon.transliteration]);
+/** TRANSLIT by code unit: the candidate scan tests every character around each ·. */
+const TRANSLIT_CODE = new Uint8Array(0x10000);
+for (const ch of TRANSLIT) if (ch.length === 1) TRANSLIT_CODE[ch.charCodeAt(0)] = 1;
+const isTranslit = (c: number) => TRANSLIT_CODE[c] === 1; // NaN (outside the text): false
 const STOP_WORDS = new Set(lexicon.latinStopWords.map((w) => w.toLowerCase()));
 const GLOSS_DELIMITERS = new Set([...lexicon.glossDelimiters]);
+
+/** From this many distinct short forms in a document on, they are found by the catalog's trie rather than one indexOf each. */
+const SHORT_FORMS_BY_TRIE = 32;
 
 export interface EntityResult {
   mentions: Mention[];
@@ -47,7 +54,9 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   const orig = (s: number, e: number) => toOriginal(folded, s, e);
   const push = (s: number, e: number, entityId: string, via: Mention["via"], full: boolean, gloss = false) => {
     const r = orig(s, e);
-    mentions.push({ start: r.start, end: r.end, entityId, surface: original.slice(r.start, r.end), via, full, ...(gloss ? { gloss } : {}) });
+    const m: Mention = { start: r.start, end: r.end, entityId, surface: original.slice(r.start, r.end), via, full };
+    if (gloss) m.gloss = gloss;
+    mentions.push(m);
     folds.push({ start: s, end: e });
     owner.fill(mentions.length, s, e);
     if (full && !firstFull.has(entityId)) firstFull.set(entityId, s);
@@ -67,12 +76,9 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   };
 
   // Phase 1: catalog full names, leftmost-longest, with boundary and case rules for Latin names.
-  const all = catalog.matcher.findAll(text);
-  const full = selectLongest(all, (m) => latinOk(original, folded, text, m, catalog.patterns[m.pattern][0].surface));
-  for (const m of full) {
-    const name = catalog.patterns[m.pattern][0];
-    push(m.start, m.end, name.entityId, catalog.userIds.has(name.entityId) ? "user" : "catalog", true);
-  }
+  const capitalOnly = catalog.capitalOnly;
+  const full = catalog.matcher.findLongest(text, (s, e, p) => latinOk(original, folded, text, s, e, capitalOnly[p] === 1), { wordStartsOnly: true });
+  for (const m of full) push(m.start, m.end, catalog.patternEntity[m.pattern], catalog.patternVia[m.pattern], true);
 
   // Phase 2: glosses — 保罗·特里奥罗(Paul Triolo), 深度求索（DeepSeek）, CCP (中国共产党).
   for (const g of findGlosses(text, catalog)) {
@@ -111,17 +117,34 @@ export function recognizeEntities(original: string, folded: FoldedText, catalog:
   // Phase 3: short forms of entities whose full name came earlier (catalog short names, surnames).
   for (const [id] of firstFull) for (const form of catalog.shortForms(id)) addShort(shortForms, form, id, false);
   const shortHits: Array<Match & { id: string; isFull: boolean }> = [];
-  for (const [form, ids] of shortForms) {
-    if (ids.size !== 1) continue; // ambiguous short form: skip rather than guess
-    const [[id, isFull]] = [...ids];
-    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
-      const first = firstFull.get(id);
-      if (first === undefined || at < first) continue;
-      const m = { start: at, end: at + form.length, pattern: -1, id, isFull };
-      if (!latinOk(original, folded, text, m, original.slice(orig(m.start, m.end).start, orig(m.start, m.end).end))) continue;
-      shortHits.push(m);
-    }
+  const addShortHit = (at: number, end: number, id: string, isFull: boolean) => {
+    // The case rule needs the original surface only for a name that starts with a Latin letter or digit.
+    const capitalOnly = isAsciiWord(text.charCodeAt(at)) && needsCapital(original.slice(orig(at, end).start, orig(at, end).end));
+    if (latinOk(original, folded, text, at, end, capitalOnly)) shortHits.push({ start: at, end, pattern: -1, id, isFull });
+  };
+  /** The single entity a short form refers to, and from where on (after its first full mention), if any. */
+  const referent = (ids: Map<string, boolean>): { id: string; isFull: boolean; from: number } | undefined => {
+    if (ids.size !== 1) return undefined; // ambiguous short form: skip rather than guess
+    const [[id, isFull]] = ids;
+    const from = firstFull.get(id);
+    return from === undefined ? undefined : { id, isFull, from };
+  };
+  // indexOf is very fast per form, but a document naming many entities has hundreds of forms: then
+  // one pass of the catalog's short-form trie finds them all. The order of the hits does not matter
+  // (selectLongest sorts them, and no two hits share both ends).
+  const wanted = [...shortForms].filter(([, ids]) => ids.size === 1);
+  const useTrie = wanted.length >= SHORT_FORMS_BY_TRIE;
+  for (const [form, ids] of wanted) {
+    if (useTrie && catalog.isShortForm(form)) continue;
+    const r = referent(ids);
+    if (r) for (let at = text.indexOf(form, r.from); at >= 0; at = text.indexOf(form, at + 1)) addShortHit(at, at + form.length, r.id, r.isFull);
   }
+  if (useTrie)
+    catalog.shortMatcher.forEach(text, (at, end, p) => {
+      const ids = shortForms.get(catalog.shortPatterns[p]);
+      const r = ids && referent(ids);
+      if (r && at >= r.from) addShortHit(at, end, r.id, r.isFull);
+    }, 0, text.length, { wordStartsOnly: true });
   for (const m of selectLongest(shortHits) as typeof shortHits) {
     if (overlapsTaken(m.start, m.end)) continue;
     push(m.start, m.end, m.id, m.id.startsWith("learned:") ? "learned" : catalog.userIds.has(m.id) ? "user" : "catalog", m.isFull);
@@ -158,16 +181,16 @@ function guessType(han: string, latin: string): EntityType {
  * Latin-script names need word boundaries (Meta ≠ metadata, o1 ≠ o1-preview) and, when the catalog
  * writes them capitalized and without digits, a capital in the text too (Claude, not claude).
  */
-function latinOk(original: string, folded: FoldedText, text: string, m: Match, surface: string): boolean {
-  const first = text.charCodeAt(m.start);
-  const last = text.charCodeAt(m.end - 1);
-  if (isAsciiWord(first) && m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) return false;
-  if (isAsciiWord(last) && m.end < text.length && isWordChar(text.charCodeAt(m.end))) return false;
-  const short = m.end - m.start <= 3;
-  if (short && isAsciiWord(last) && text.charCodeAt(m.end) === 0x2d && isAsciiWord(text.charCodeAt(m.end + 1))) return false;
-  if (short && isAsciiWord(first) && m.start >= 2 && text.charCodeAt(m.start - 1) === 0x2d && isAsciiWord(text.charCodeAt(m.start - 2))) return false;
-  if (isAsciiWord(first) && /^[A-Z][A-Za-z .'&-]*$/.test(surface) && !/\d/.test(surface)) {
-    const o = toOriginal(folded, m.start, m.end);
+function latinOk(original: string, folded: FoldedText, text: string, start: number, end: number, capitalOnly: boolean): boolean {
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  if (isAsciiWord(first) && start > 0 && isWordChar(text.charCodeAt(start - 1))) return false;
+  if (isAsciiWord(last) && end < text.length && isWordChar(text.charCodeAt(end))) return false;
+  const short = end - start <= 3;
+  if (short && isAsciiWord(last) && text.charCodeAt(end) === 0x2d && isAsciiWord(text.charCodeAt(end + 1))) return false;
+  if (short && isAsciiWord(first) && start >= 2 && text.charCodeAt(start - 1) === 0x2d && isAsciiWord(text.charCodeAt(start - 2))) return false;
+  if (isAsciiWord(first) && capitalOnly) {
+    const o = toOriginal(folded, start, end);
     const c = original.charCodeAt(o.start);
     if (!(c >= 0x41 && c <= 0x5a) && !(c >= 0xff21 && c <= 0xff3a)) return false;
   }
@@ -263,6 +286,32 @@ const CAPITALIZED = new RegExp(
   "g",
 );
 
+/** /\s/ for a capitalized-name match, whose only non-word characters are the \s between its words. */
+function hasSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0xc0 && c <= 0x24f) || c === 0x2d || c === 0x27)) return true;
+  }
+  return false;
+}
+
+/** /[a-z][A-Z]/ without a regular expression (run on every capitalized word of an English text). */
+function isCamel(s: string): boolean {
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      const p = s.charCodeAt(i - 1);
+      if (p >= 0x61 && p <= 0x7a) return true;
+    }
+  }
+  return false;
+}
+
+/** A Han character just before or after [start, end) (one other character may stand between). */
+function isHanNear(text: string, start: number, end: number): boolean {
+  return isHan(text.charCodeAt(start - 1)) || isHan(text.charCodeAt(end)) || isHan(text.charCodeAt(start - 2)) || isHan(text.charCodeAt(end + 1));
+}
+
 interface Candidate extends Span {
   type: EntityType;
 }
@@ -273,14 +322,14 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
   // Transliterated names: runs of transliteration characters joined by ·.
   for (let dot = text.indexOf("·"); dot >= 0; dot = text.indexOf("·", dot + 1)) {
     let a = dot;
-    while (a > 0 && TRANSLIT.has(text[a - 1]) && dot - a < 5) a--;
+    while (a > 0 && isTranslit(text.charCodeAt(a - 1)) && dot - a < 5) a--;
     let b = dot + 1;
     for (;;) {
       let c = b;
-      while (c < text.length && TRANSLIT.has(text[c]) && c - b < 6) c++;
+      while (c < text.length && isTranslit(text.charCodeAt(c)) && c - b < 6) c++;
       if (c === b) break;
       b = c;
-      if (text[b] === "·" && TRANSLIT.has(text[b + 1] ?? "")) b++;
+      if (text.charCodeAt(b) === 0xb7 && isTranslit(text.charCodeAt(b + 1))) b++;
       else break;
     }
     if (dot - a >= 1 && b - dot - 1 >= 1) out.push({ start: a, end: b, type: "person" });
@@ -296,9 +345,12 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
     out.push({ start, end: start + m[1].length, type: "work" });
   }
   for (const m of original.matchAll(CAPITALIZED)) {
-    if (titles.some((t) => m.index! >= t.start && m.index! < t.end)) continue;
+    if (titles.length && titles.some((t) => m.index! >= t.start && m.index! < t.end)) continue;
     let surface = m[0];
     let start = m.index!;
+    // Most matches are one capitalized word in English prose: rejected below unless next to Han text
+    // or camel-cased, so test that before splitting into words.
+    if (!hasSpace(surface) && !isHanNear(original, start, start + surface.length) && !isCamel(surface)) continue;
     // Drop leading stop words (The, In…) and trailing ones.
     const words = surface.split(/\s/);
     while (words.length && STOP_WORDS.has(words[0].toLowerCase())) {
@@ -310,10 +362,8 @@ function findCandidates(original: string, folded: FoldedText, text: string): Can
     surface = words.join(" ");
     const end = start + surface.length;
     if (surface.length < 3) continue;
-    const before = original.charCodeAt(start - 1);
-    const after = original.charCodeAt(end);
-    const inHanContext = isHan(before) || isHan(after) || isHan(original.charCodeAt(start - 2)) || isHan(original.charCodeAt(end + 1));
-    const camel = /[a-z][A-Z]/.test(surface);
+    const inHanContext = isHanNear(original, start, end);
+    const camel = isCamel(surface);
     const multi = words.length >= 2;
     if (!inHanContext && !camel && !multi) continue;
     if (/^[A-Z0-9-]+$/.test(surface) && surface.length <= 4) continue; // CEO, API, GPU: acronyms are not names by themselves

@@ -50,17 +50,20 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Lexicon tables
 
-/** Longest-match word table keyed by first character (and by last character for look-behind). */
+/**
+ * Longest-match word table keyed by first code unit (and by last code unit for look-behind). Keys
+ * are numbers: looking up text[pos] as a string made a new one-character string for every CJK character.
+ */
 class WordTable<T> {
-  private byFirst = new Map<string, { word: string; lower: string; value: T; latin: boolean }[]>();
-  private byLast = new Map<string, { word: string; lower: string; value: T; latin: boolean }[]>();
+  private byFirst = new Map<number, { word: string; lower: string; value: T; latin: boolean }[]>();
+  private byLast = new Map<number, { word: string; lower: string; value: T; latin: boolean }[]>();
   add(word: string, value: T): void {
     if (!word) return;
     const latin = /[A-Za-z]/.test(word);
     const lower = latin ? word.toLowerCase() : word;
     const e = { word, lower, value, latin };
-    const f = lower[0];
-    const l = lower[lower.length - 1];
+    const f = lower.charCodeAt(0);
+    const l = lower.charCodeAt(lower.length - 1);
     for (const [map, key] of [
       [this.byFirst, f],
       [this.byLast, l],
@@ -75,9 +78,9 @@ class WordTable<T> {
   }
   /** Longest entry starting at `pos`; Latin entries are case-insensitive and must end at a word boundary. */
   match(text: string, pos: number): { word: string; value: T; end: number } | undefined {
-    const c = text[pos];
-    if (c === undefined) return undefined;
-    const list = this.byFirst.get(c) ?? (isLetterAt(text, pos) ? this.byFirst.get(c.toLowerCase()) : undefined);
+    if (pos < 0 || pos >= text.length) return undefined;
+    const c = text.charCodeAt(pos);
+    const list = this.byFirst.get(c) ?? (isLetterAt(text, pos) ? this.byFirst.get(asciiLower(c)) : undefined);
     if (!list) return undefined;
     let win: string | undefined; // lower-cased text at pos, read once for Latin entries
     for (const e of list) {
@@ -93,9 +96,9 @@ class WordTable<T> {
   }
   /** Longest entry ending exactly at `end`; Latin entries must start at a word boundary. */
   matchBefore(text: string, end: number, minStart = 0): { word: string; value: T; start: number } | undefined {
-    const c = text[end - 1];
-    if (c === undefined) return undefined;
-    const list = this.byLast.get(c) ?? (isLetterAt(text, end - 1) ? this.byLast.get(c.toLowerCase()) : undefined);
+    if (end - 1 < 0 || end - 1 >= text.length) return undefined;
+    const c = text.charCodeAt(end - 1);
+    const list = this.byLast.get(c) ?? (isLetterAt(text, end - 1) ? this.byLast.get(asciiLower(c)) : undefined);
     if (!list) return undefined;
     for (const e of list) {
       const start = end - e.word.length;
@@ -108,6 +111,11 @@ class WordTable<T> {
     }
     return undefined;
   }
+}
+
+/** Lower case of an ASCII letter's code. */
+function asciiLower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
 function isLetterAt(text: string, i: number): boolean {

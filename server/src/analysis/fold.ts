@@ -22,6 +22,8 @@ const HYPHENS = "‐‑‒–−﹣－";
 
 let single: Uint16Array | undefined;
 let expand: Map<number, string> | undefined;
+/** 1 for the code units in `expand` (a per-character Map lookup cost more than the folding itself). */
+let expands: Uint8Array | undefined;
 
 function buildTables(): void {
   const table = new Uint16Array(0x10000);
@@ -58,6 +60,8 @@ function buildTables(): void {
   table[0x3000] = 0x20; // ideographic space
   single = table;
   expand = wide;
+  expands = new Uint8Array(0x10000);
+  for (const c of wide.keys()) expands[c] = 1;
 }
 
 /** The folded form of one string (for catalog names and queries); same rules as foldText. */
@@ -69,15 +73,21 @@ export function foldText(text: string): FoldedText {
   if (!single) buildTables();
   const table = single!;
   const wide = expand!;
+  const widens = expands!;
   const n = text.length;
   const out = new Uint16Array(n);
-  let needsMap = false;
+  let widening = 0;
+  let changed = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    out[i] = table[c];
-    if (!needsMap && wide.has(c)) needsMap = true;
+    const f = table[c];
+    out[i] = f;
+    changed |= f ^ c;
+    widening |= widens[c];
   }
-  if (!needsMap) return { text: decode(out) };
+  const needsMap = widening !== 0;
+  // Nothing folded (simplified Chinese without Latin capitals, most catalog lookups): the text itself.
+  if (!needsMap) return { text: changed === 0 ? text : decode(out) };
   // Rare path: some characters expand; build the folded text and the offset map together.
   const parts: number[] = [];
   const map: number[] = [];
@@ -101,6 +111,8 @@ export function foldText(text: string): FoldedText {
 // Buffer's UTF-16 decoder keeps every unit as it is (lone surrogates and a leading BOM included),
 // which the length-preserving contract needs; TextDecoder would drop a BOM.
 function decode(units: Uint16Array): string {
+  // String.fromCharCode keeps every unit as well, and is cheaper than a Buffer for short strings.
+  if (units.length <= 64) return String.fromCharCode.apply(null, units as unknown as number[]);
   return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString("utf16le");
 }
 

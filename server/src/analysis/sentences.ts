@@ -286,16 +286,16 @@ export interface ClauseOptions {
   enumeration?: boolean;
 }
 
-const OPENERS: Record<number, number> = {
-  0xff08: 0xff09, // （）
-  0x28: 0x29, // ()
-  0x3010: 0x3011, // 【】
-  0x5b: 0x5d, // []
-  0x300a: 0x300b, // 《》
-  0x201c: 0x201d, // “”
-  0x300c: 0x300d, // 「」
-  0x300e: 0x300f, // 『』
-};
+/** Opening mark → its closing mark (0: not an opener), one entry per BMP code unit. */
+const OPENERS = new Uint16Array(0x10000);
+OPENERS[0xff08] = 0xff09; // （）
+OPENERS[0x28] = 0x29; // ()
+OPENERS[0x3010] = 0x3011; // 【】
+OPENERS[0x5b] = 0x5d; // []
+OPENERS[0x300a] = 0x300b; // 《》
+OPENERS[0x201c] = 0x201d; // “”
+OPENERS[0x300c] = 0x300d; // 「」
+OPENERS[0x300e] = 0x300f; // 『』
 
 /**
  * Splits a sentence into clauses at ，,：:；; and dashes (——, —, " - ", " -- "), never inside
@@ -318,7 +318,7 @@ export function clausesOf(text: string, sentence: Span, options: ClauseOptions =
         match.set(dq, i);
         dq = -1;
       }
-    } else if (OPENERS[c] !== undefined) {
+    } else if (OPENERS[c] !== 0) {
       if (stack.length < 64) stack.push(i);
     } else if (c === 0xff09 || c === 0x29 || c === 0x3011 || c === 0x5d || c === 0x300b || c === 0x201d || c === 0x300d || c === 0x300f) {
       for (let t = stack.length - 1; t >= 0 && t >= stack.length - 4; t--) {
@@ -339,7 +339,8 @@ export function clausesOf(text: string, sentence: Span, options: ClauseOptions =
   let start = s0;
   for (let i = s0; i < e0; i++) {
     const c = text.charCodeAt(i);
-    const m = match.get(i);
+    // Only an opening mark or a " can start a matched pair.
+    const m = (c === 0x22 || OPENERS[c] !== 0) && match.size ? match.get(i) : undefined;
     if (m !== undefined) {
       i = m;
       continue;
