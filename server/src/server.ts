@@ -346,6 +346,8 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
   } finally {
     indexing = false;
     progress?.done();
+    // Ready for the first edit (a warm start did not need them until now).
+    setTimeout(() => pool.start(), 1000).unref?.();
     sendStatus();
     refreshViews();
     schedulePublish([...corpus.uris(), ...annotationFiles()]);
@@ -535,20 +537,28 @@ function publishNow(): void {
 }
 
 /**
- * Once every diagnostic is out, the per-entity answers of hover cards and definitions are computed
- * in slices of a few milliseconds, so no request pays for the first look at a frequent entity.
+ * Once every diagnostic is out and nothing has changed for a second, the per-entity answers of hover
+ * cards and definitions are computed in slices of a few milliseconds, so no request pays for the
+ * first look at a frequent entity. Typing keeps postponing it: a keystroke must not pay for it either.
  */
-let preparing: Generator<void> | undefined;
+const PREPARE_AFTER_MS = 1000;
+let prepareTimer: NodeJS.Timeout | undefined;
+let prepareRun = 0;
 function prepareAnswersWhenIdle(): void {
-  preparing = corpus.prepareAnswers(HOVER_DOCUMENTS);
-  const step = () => {
-    const mine = preparing;
-    if (!mine || publishQueue.size || indexing) return; // superseded, or busier work came first
-    const t0 = performance.now();
-    while (performance.now() - t0 < 5) if (mine.next().done) return void (preparing = undefined);
-    setImmediate(step);
-  };
-  setImmediate(step);
+  clearTimeout(prepareTimer);
+  const run = ++prepareRun;
+  prepareTimer = setTimeout(() => {
+    const steps = corpus.prepareAnswers(HOVER_DOCUMENTS);
+    const step = () => {
+      // Busier work came first, or something was published since: the next quiet second starts over.
+      if (run !== prepareRun || publishQueue.size || indexing) return;
+      const t0 = performance.now();
+      while (performance.now() - t0 < 5) if (steps.next().done) return;
+      setImmediate(step);
+    };
+    step();
+  }, PREPARE_AFTER_MS);
+  prepareTimer.unref?.();
 }
 
 // ---- open documents: the editor's text wins over the disk's

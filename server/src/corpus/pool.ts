@@ -83,13 +83,21 @@ export class AnalysisPool {
     catalog?: () => Catalog,
   ) {
     this.#inProcess = catalog ?? (() => new Catalog(builtin, user));
-    if (workerFile && fs.existsSync(workerFile)) {
-      for (let i = 0; i < size; i++) this.spawn(workerFile);
-    }
+    if (workerFile && fs.existsSync(workerFile)) this.unstarted = { file: workerFile, size };
+  }
+
+  /** Workers not started yet: a warm start that analyses nothing never pays for them. */
+  private unstarted: { file: string; size: number } | undefined;
+
+  /** Starts the worker threads (each builds its catalog, a few hundred ms); analysis starts them anyway. */
+  start(): void {
+    const u = this.unstarted;
+    this.unstarted = undefined;
+    if (u) for (let i = 0; i < u.size; i++) this.spawn(u.file);
   }
 
   get threads(): number {
-    return this.workers.length;
+    return this.workers.length + (this.unstarted?.size ?? 0);
   }
 
   private spawn(file: string): void {
@@ -122,6 +130,7 @@ export class AnalysisPool {
   /** Reads and analyses a file in a worker, in indexing order (behind urgent requests). */
   analyzeFile(req: FileRequest): Promise<FileResult> {
     if (this.disposed) return Promise.reject(new Error("pool disposed"));
+    this.start();
     return new Promise((resolve, reject) => {
       this.queue.push({ kind: "file", ...req, resolve: resolve as (a: never) => void, reject });
       this.pump();
@@ -130,6 +139,7 @@ export class AnalysisPool {
 
   analyze(req: AnalysisRequest): Promise<AnalysisResult> {
     if (this.disposed) return Promise.reject(new Error("pool disposed"));
+    this.start();
     return new Promise((resolve, reject) => {
       const job: Job = { kind: "text", ...req, resolve: resolve as (a: never) => void, reject };
       const i = req.key === undefined ? -1 : this.queue.findIndex((j) => j.key === req.key);
