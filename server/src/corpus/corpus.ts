@@ -163,8 +163,8 @@ export class Corpus {
   private readonly byEntity = new Map<string, Map<string, number>>();
   /** entity id → number of mentions in the whole corpus, summed when first asked and forgotten on change */
   private readonly entityTotals = new Map<string, number>();
-  /** figure key → uris of the documents that quote a figure under it */
-  private readonly byFigureKey = new Map<string, Set<string>>();
+  /** figure key → uri of each document that quotes a figure under it → its figures (built when first asked) */
+  private readonly byFigureKey = new Map<string, Map<string, FigureRef[] | undefined>>();
   /** learned id (from any name) → ids of the documents that bound it by a gloss, per gloss id */
   private readonly glossAlias = new Map<string, Map<string, Set<string>>>();
   /** gloss id → the learned ids (aliases) that a gloss bound to it: the reverse of glossAlias. */
@@ -264,7 +264,7 @@ export class Corpus {
     const entities = doc.entities;
     for (let k = 0; k < entities.ids.length; k++) getOr(this.byEntity, entities.ids[k]).set(uri, entities.data[k * 4]);
     for (const key of doc.figureKeys()) {
-      getOr(this.byFigureKey, key, () => new Set<string>()).add(uri);
+      getOr(this.byFigureKey, key).set(uri, undefined);
       this.figureLists.delete(key);
     }
     for (const l of learned) {
@@ -416,6 +416,11 @@ export class Corpus {
 
   /** Mentions of any of the ids in one document, in document order. */
   private mentionsIn(doc: CorpusDocument, ids: string[]): Mention[] {
+    if (doc.objects) {
+      // A document being edited keeps its objects: never packed for a lookup.
+      const set = new Set(ids);
+      return doc.objects.mentions.filter((m) => set.has(m.entityId));
+    }
     const p = doc.packed;
     const wanted = stringIndexes(p, ids);
     const out: Mention[] = [];
@@ -530,6 +535,7 @@ export class Corpus {
   mentionAt(uri: string, offset: number): Mention | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
+    if (d.objects) return objectAt(d.objects.mentions, offset);
     const p = d.packed;
     const i = innermostAt(lastStartingAtOrBefore(mentionCount(p), offset, (k) => mentionStart(p, k)), offset, (k) => mentionStart(p, k), (k) => mentionEnd(p, k));
     return i < 0 ? undefined : storedMention(p, i, () => d.text);
@@ -538,29 +544,22 @@ export class Corpus {
   figureAt(uri: string, offset: number): Figure | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
+    if (d.objects) return objectAt(d.objects.figures, offset);
     const p = d.packed;
     const i = innermostAt(lastStartingAtOrBefore(figureCount(p), offset, (k) => figureStart(p, k)), offset, (k) => figureStart(p, k), (k) => figureEnd(p, k));
     return i < 0 ? undefined : unpackFigure(p, i, d.hasText ? d.text : () => d.text);
-  }
-
-  /** Figure i of a document. */
-  figure(uri: string, index: number): Figure | undefined {
-    const d = this.docs.get(uri);
-    if (!d || index < 0 || index >= figureCount(d.packed)) return undefined;
-    return unpackFigure(d.packed, index, d.hasText ? d.text : () => d.text);
-  }
-
-  /** Claim i of a document. */
-  claim(uri: string, index: number): Claim | undefined {
-    const d = this.docs.get(uri);
-    if (!d || index < 0 || index >= claimCount(d.packed)) return undefined;
-    return unpackClaim(d.packed, index);
   }
 
   claimAt(uri: string, offset: number): ClaimRef | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
     // Claims are in document order and do not overlap: the last one starting at or before the offset.
+    if (d.objects) {
+      const claims = d.objects.claims;
+      const hi = lastStartingAtOrBefore(claims.length, offset, (k) => claims[k].start);
+      for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claims[i].start <= offset && offset <= claims[i].end) return { uri, claim: claims[i], index: i };
+      return undefined;
+    }
     const p = d.packed;
     const hi = lastStartingAtOrBefore(claimCount(p), offset, (k) => claimStart(p, k));
     for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claimStart(p, i) <= offset && offset <= claimEnd(p, i)) return { uri, claim: unpackClaim(p, i), index: i };
@@ -572,16 +571,27 @@ export class Corpus {
     const cached = this.figureLists.get(key);
     if (cached) return cached;
     const out: FigureRef[] = [];
-    const uris = this.byFigureKey.get(key);
-    if (!uris) return out;
-    for (const uri of [...uris].sort()) {
-      const d = this.docs.get(uri)!;
-      const p = d.packed;
-      const k = p.strings.indexOf(key);
-      const n = figureCount(p);
-      for (let i = 0; i < n; i++) if (figureKey(p, i) === k) out.push({ uri, figure: unpackFigure(p, i, () => d.text) });
+    const perUri = this.byFigureKey.get(key);
+    if (!perUri) return out;
+    // Each document's figures under the key are kept until that document changes: a keystroke in
+    // one document rebuilds its own part of a key quoted in thousands, not all of them.
+    for (const uri of [...perUri.keys()].sort()) {
+      let refs = perUri.get(uri);
+      if (!refs) perUri.set(uri, (refs = this.figuresIn(this.docs.get(uri)!, key)));
+      for (const r of refs) out.push(r);
     }
     this.figureLists.set(key, out);
+    return out;
+  }
+
+  private figuresIn(d: CorpusDocument, key: string): FigureRef[] {
+    const uri = d.uri;
+    if (d.objects) return d.objects.figures.filter((f) => f.key === key).map((figure) => ({ uri, figure }));
+    const out: FigureRef[] = [];
+    const p = d.packed;
+    const k = p.strings.indexOf(key);
+    const n = figureCount(p);
+    for (let i = 0; i < n; i++) if (figureKey(p, i) === k) out.push({ uri, figure: unpackFigure(p, i, d.hasText ? d.text : () => d.text) });
     return out;
   }
 
@@ -702,6 +712,12 @@ function fuzzy(q: string, s: string): boolean {
   let i = 0;
   for (let k = 0; k < s.length && i < q.length; k++) if (s[k] === q[i]) i++;
   return i === q.length && q.length >= 2;
+}
+
+/** The innermost of sorted items touching an offset. */
+function objectAt<T extends { start: number; end: number }>(items: readonly T[], offset: number): T | undefined {
+  const i = innermostAt(lastStartingAtOrBefore(items.length, offset, (k) => items[k].start), offset, (k) => items[k].start, (k) => items[k].end);
+  return i < 0 ? undefined : items[i];
 }
 
 /** Among the few items starting at or before `hi`'s start, the shortest one that touches the offset (-1: none). */
