@@ -160,7 +160,7 @@ export class Corpus {
   #catalog: Catalog | undefined;
   private readonly docs = new Map<string, CorpusDocument>();
   /** entity id → uri → number of mentions */
-  private readonly byEntity = new Map<string, Map<string, number>>();
+  private readonly byEntity = new Map<string, DocumentCounts>();
   /** entity id → number of mentions in the whole corpus, summed when first asked and forgotten on change */
   private readonly entityTotals = new Map<string, number>();
   /** figure key → uri of each document that quotes a figure under it → its figures (built when first asked) */
@@ -262,7 +262,7 @@ export class Corpus {
     const learned = doc.learned;
     for (const l of learned) push(getOr(this.learnedById, l.id), uri, l);
     const entities = doc.entities;
-    for (let k = 0; k < entities.ids.length; k++) getOr(this.byEntity, entities.ids[k]).set(uri, entities.data[k * 4]);
+    for (let k = 0; k < entities.ids.length; k++) getOr(this.byEntity, entities.ids[k], () => new DocumentCounts()).add(uri, entities.data[k * 4]);
     for (const key of doc.figureKeys()) {
       getOr(this.byFigureKey, key).set(uri, undefined);
       this.figureLists.delete(key);
@@ -333,6 +333,7 @@ export class Corpus {
    * it mentions, or all of them when it binds names by a gloss (which ids are aliases may change).
    */
   private forgetAnswers(doc: CorpusDocument): void {
+    if (this.definitions.size === 0 && this.summaries.size === 0 && this.aliasIds.size === 0 && this.entityTotals.size === 0) return; // nothing asked yet (indexing)
     if (doc.learned.some((l) => l.via === "gloss")) {
       this.definitions.clear();
       this.summaries.clear();
@@ -408,9 +409,9 @@ export class Corpus {
 
   /** The documents that mention any of the ids, in corpus order. */
   private urisMentioning(ids: string[]): string[] {
-    if (ids.length === 1) return [...(this.byEntity.get(ids[0])?.keys() ?? [])].sort();
+    if (ids.length === 1) return [...(this.byEntity.get(ids[0])?.uris ?? [])].sort();
     const uris = new Set<string>();
-    for (const raw of ids) for (const uri of this.byEntity.get(raw)?.keys() ?? []) uris.add(uri);
+    for (const raw of ids) for (const uri of this.byEntity.get(raw)?.uris ?? []) uris.add(uri);
     return [...uris].sort();
   }
 
@@ -459,7 +460,7 @@ export class Corpus {
       let total = this.entityTotals.get(raw);
       if (total === undefined) {
         total = 0;
-        for (const c of this.byEntity.get(raw)?.values() ?? []) total += c;
+        for (const c of this.byEntity.get(raw)?.counts ?? []) total += c;
         this.entityTotals.set(raw, total);
       }
       n += total;
@@ -479,7 +480,7 @@ export class Corpus {
     const ids = this.idsOf(this.canonical(entityId));
     const perDoc = new Map<string, { count: number; first: number }>();
     for (const raw of ids)
-      for (const uri of this.byEntity.get(raw)?.keys() ?? []) {
+      for (const uri of this.byEntity.get(raw)?.uris ?? []) {
         const row = summaryRow(this.docs.get(uri)!, raw);
         const cur = perDoc.get(uri);
         perDoc.set(uri, cur ? { count: cur.count + row.count, first: Math.min(cur.first, row.first) } : row);
@@ -509,7 +510,11 @@ export class Corpus {
     let total = 0;
     // The `top` largest counts (ties: corpus order), kept sorted in a short array.
     const best: Array<{ uri: string; count: number }> = [];
-    for (const [uri, count] of per ?? []) {
+    const uris = per?.uris ?? [];
+    const counts = per?.counts ?? [];
+    for (let k = 0; k < uris.length; k++) {
+      const uri = uris[k];
+      const count = counts[k];
       total += count;
       if (best.length === top && !beats(count, uri, best[top - 1])) continue;
       let i = best.length === top ? top - 1 : best.length;
@@ -672,7 +677,7 @@ export class Corpus {
       if (i >= 0 && (!b || uri < b.uri || (uri === b.uri && i < b.i))) best[slot] = { uri, i };
     };
     for (const raw of this.idsOf(id))
-      for (const uri of this.byEntity.get(raw)?.keys() ?? []) {
+      for (const uri of this.byEntity.get(raw)?.uris ?? []) {
         const row = summaryRow(this.docs.get(uri)!, raw);
         consider(0, uri, row.gloss);
         consider(1, uri, row.full);
@@ -745,6 +750,36 @@ function stringIndexes(p: PackedAnalysis, values: string[]): Set<number> {
 export interface EntitySummary {
   ids: string[];
   data: Int32Array;
+}
+
+/**
+ * The documents that mention an entity and how often, as two parallel arrays: indexing adds about
+ * 400,000 (entity, document) pairs, and an array push costs a fraction of a Map insertion.
+ */
+class DocumentCounts {
+  readonly uris: string[] = [];
+  readonly counts: number[] = [];
+
+  get size(): number {
+    return this.uris.length;
+  }
+
+  /** Adds a document not listed yet. */
+  add(uri: string, count: number): void {
+    this.uris.push(uri);
+    this.counts.push(count);
+  }
+
+  delete(uri: string): void {
+    const i = this.uris.lastIndexOf(uri);
+    if (i < 0) return;
+    // Order does not matter (readers sort by uri): the last entry takes the freed place.
+    const last = this.uris.length - 1;
+    this.uris[i] = this.uris[last];
+    this.counts[i] = this.counts[last];
+    this.uris.pop();
+    this.counts.pop();
+  }
 }
 
 function beats(count: number, uri: string, than: { uri: string; count: number }): boolean {
