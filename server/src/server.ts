@@ -137,7 +137,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, () => corpus.catalog);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
-  if (typeof options?.storagePath === "string" && options.storagePath) cache = new IndexCache(path.join(options.storagePath, "index-v3.bin"), analysisKey());
+  if (typeof options?.storagePath === "string" && options.storagePath) (cache = new IndexCache(path.join(options.storagePath, "index-v4.bin"), analysisKey())).prefetch();
   return {
     capabilities: {
       positionEncoding: "utf-16",

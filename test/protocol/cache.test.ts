@@ -22,7 +22,7 @@ test("a warm start reuses the persisted index and re-analyses only changed files
     const first = await run();
     assert.match(logs(first), /0 from the persisted index/);
     await first.close();
-    assert.ok(fs.existsSync(path.join(storage, "index-v3.bin")), "the index was written on shutdown");
+    assert.ok(fs.existsSync(path.join(storage, "index-v4.bin")), "the index was written on shutdown");
 
     // Change one file: the others come from the index, this one is analysed again.
     const changed = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith("001"))!);
@@ -37,7 +37,7 @@ test("a warm start reuses the persisted index and re-analyses only changed files
     await second.close();
 
     // A cache file that cannot be read is ignored, never fatal.
-    fs.writeFileSync(path.join(storage, "index-v3.bin"), "garbage");
+    fs.writeFileSync(path.join(storage, "index-v4.bin"), "garbage");
     const third = await run();
     assert.match(logs(third), /0 from the persisted index/);
     await third.close();

@@ -55,3 +55,15 @@ test("an index written for other entities, cut short, or not an index is ignored
   assert.equal(await new IndexCache(file, "k1").load(), false, "garbage");
   assert.equal(await new IndexCache(file + ".missing", "k1").load(), false, "missing");
 });
+
+test("writing the index removes indexes of earlier versions from the storage folder, nothing else", async () => {
+  const file = tmp();
+  const dir = path.dirname(file);
+  fs.writeFileSync(path.join(dir, "index-v1.bin"), "old");
+  fs.writeFileSync(path.join(dir, "notes.txt"), "the user's");
+  const cache = new IndexCache(path.join(dir, "index-v9.bin"), "k");
+  const r = analyzeText(texts[0], catalog);
+  cache.put("file:///w/a.txt", 1, 2, r.packed, r.lines);
+  await cache.save();
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["index-v9.bin", "notes.txt"]);
+});

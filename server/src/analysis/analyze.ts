@@ -1,8 +1,8 @@
 // One document in, its annotations out: folding, entities, sentences, figures, claims.
 import type { Claim, DocumentAnalysis } from "./types";
 import type { Catalog } from "./catalog";
-import { foldText, type FoldedText } from "./fold";
-import { recognizeEntities } from "./entities";
+import { foldString, foldText, type FoldedText } from "./fold";
+import { learnedId, recognizeEntities } from "./entities";
 import { segmentSentences } from "./sentences";
 import { findFigures, keyFigures } from "./figures";
 import { findClaims } from "./claims";
@@ -18,6 +18,8 @@ export function analyzeDocument(text: string, catalog: Catalog): DocumentAnalysi
   const claims = findClaims(text, sentences, mentions, figures, typeOf);
   // The text of each claim is a slice of the document: not worth storing or sending between threads.
   for (const c of claims as Claim[]) delete c.text;
+  // Worked out here, in the analysing thread, so the corpus binds glosses without folding anything.
+  for (const l of learned) if (l.via === "gloss") l.aliases = l.names.map((n) => learnedId(foldString(n)));
   return { language: guessLanguage(text, folded), mentions, learned, figures, sentences, claims };
 }
 

@@ -62,6 +62,8 @@ export interface LearnedEntity {
   name: string;
   names: string[];
   via: "gloss" | "candidate";
+  /** For a gloss: the learned ids its names have as candidates elsewhere (learnedId of each folded name). */
+  aliases?: string[];
 }
 
 export type Qualifier = "about" | "over" | "under" | "nearly" | "at-least" | "at-most" | "up-to";

@@ -269,8 +269,7 @@ export class Corpus {
     }
     for (const l of learned) {
       if (l.via !== "gloss") continue;
-      for (const n of l.names) {
-        const alias = learnedId(foldString(n));
+      for (const alias of glossAliases(l)) {
         getOr(getOr(this.glossAlias, alias), l.id, () => new Set<string>()).add(uri);
         getOr(this.aliasesOf, l.id, () => new Set<string>()).add(alias);
       }
@@ -303,8 +302,7 @@ export class Corpus {
     }
     for (const l of learned) {
       if (l.via !== "gloss") continue;
-      for (const n of l.names) {
-        const alias = learnedId(foldString(n));
+      for (const alias of glossAliases(l)) {
         const byGloss = this.glossAlias.get(alias);
         const docs = byGloss?.get(l.id);
         docs?.delete(uri);
@@ -717,6 +715,11 @@ function fuzzy(q: string, s: string): boolean {
   let i = 0;
   for (let k = 0; k < s.length && i < q.length; k++) if (s[k] === q[i]) i++;
   return i === q.length && q.length >= 2;
+}
+
+/** The learned ids a gloss's names have elsewhere (analysis works them out; older entries are folded here). */
+function glossAliases(l: LearnedEntity): string[] {
+  return l.aliases ?? l.names.map((n) => learnedId(foldString(n)));
 }
 
 /** The innermost of sorted items touching an offset. */

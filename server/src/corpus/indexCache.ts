@@ -22,7 +22,7 @@ import type { PackedAnalysis } from "../analysis/packed";
 import type { LearnedEntity } from "../analysis/types";
 
 /** Bump when analysis output changes shape or meaning: old caches are then ignored. */
-export const ANALYZER_VERSION = 3;
+export const ANALYZER_VERSION = 4;
 const MAGIC = 0x5844494d; // "MIDX"
 const FORMAT = 1;
 const NONE = 0xffffffff;
@@ -72,10 +72,20 @@ export class IndexCache {
     return this.dirty;
   }
 
+  private reading: Promise<Buffer> | undefined;
+
+  /** Starts reading the file now (at initialize), while the server still waits for its settings. */
+  prefetch(): void {
+    this.reading ??= fs.readFile(this.file);
+    this.reading.catch(() => undefined);
+  }
+
   /** Loads the cache if it exists and matches the key; otherwise starts empty. */
   async load(): Promise<boolean> {
     try {
-      const buf = await fs.readFile(this.file);
+      const pending = this.reading;
+      this.reading = undefined;
+      const buf = await (pending ?? fs.readFile(this.file));
       const docs = decode(buf, this.key);
       if (!docs) return false;
       this.documents = docs;
@@ -140,6 +150,10 @@ export class IndexCache {
     }
     await out.close();
     await fs.rename(tmp, this.file);
+    // Indexes of earlier versions (index-v1.bin…) are never read again: do not leave them behind.
+    const dir = path.dirname(this.file);
+    for (const name of await fs.readdir(dir).catch(() => [] as string[]))
+      if (/^index-v\d+\.bin$/.test(name) && name !== path.basename(this.file)) await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
   }
 }
 
