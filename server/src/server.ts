@@ -86,11 +86,12 @@ class TrackedCorpus extends Corpus {
 }
 
 /** The last edit of each open document, recorded as the editor's changes are applied (see editedText). */
-const lastEdit = new Map<string, { before: string; change: TextChange | undefined }>();
+const lastEdit = new Map<string, { before: string; change: TextChange | undefined; receivedAt: number }>();
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments({
   create: TextDocument.create,
   update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const receivedAt = performance.now();
     // Applied one at a time, so each change's offsets are taken in the text it applies to.
     const before = doc.getText();
     const offsets: OffsetChange[] = [];
@@ -101,7 +102,7 @@ const documents = new TextDocuments({
       if (!("range" in c)) offsets.push({ start: 0, end: before.length, text: "" }); // a full replacement: no usable change
     }
     const fullReplace = changes.some((c) => !("range" in c));
-    lastEdit.set(doc.uri, { before, change: fullReplace ? undefined : mergeChanges(offsets) });
+    lastEdit.set(doc.uri, { before, change: fullReplace ? undefined : mergeChanges(offsets), receivedAt });
     return doc;
   },
 });
@@ -525,7 +526,8 @@ function publishNow(): void {
       const last = open ? lastPublished.get(uri) : undefined;
       if (last && version !== undefined && last.version === version && sameDiagnostics(last.diagnostics, diagnostics)) continue;
       if (open) lastPublished.set(uri, { version, diagnostics });
-      void connection.sendDiagnostics({ uri, version, diagnostics });
+      const sending = connection.sendDiagnostics({ uri, version, diagnostics });
+      if (open) sent.set(uri, sending);
     } catch (e) {
       log(`diagnostics for ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -578,11 +580,15 @@ documents.onDidChangeContent((e) => {
   lastEdit.delete(uri);
   if (!edit) return; // didOpen fires this too, and onDidOpen has it in hand
   if (annotations.fileFolder(uri)) return annotationTextChanged(uri, e.document.getText());
-  if (edit.change && spliceEdit(uri, edit.before, edit.change, e.document)) return;
+  if (edit.change && spliceEdit(uri, edit.before, edit.change, e.document, edit.receivedAt)) return;
   void analyzeAndStore(uri, e.document.getText(), e.document.version, true);
 });
 
 // ---- keystrokes in large documents: splice now, analyse in full once the edits pause
+/** MARGINALIA_LOG_TIMING=1: log the server time of each keystroke (the benchmark reads it). */
+const LOG_TIMING = process.env.MARGINALIA_LOG_TIMING === "1";
+/** The last diagnostics notification of each document, settled once written. */
+const sent = new Map<string, Promise<void>>();
 /** Below this size a full analysis in a worker is fast enough for every keystroke. */
 const INCREMENTAL_MIN_CHARS = 64 * 1024;
 /** Quiet time after the last keystroke before the whole document is analysed again. */
@@ -594,7 +600,7 @@ const settleTimers = new Map<string, NodeJS.Timeout>();
  * result and publishes this document's diagnostics at once. False when the incremental path does
  * not apply (small document, the index behind the editor, or a window that never agreed).
  */
-function spliceEdit(uri: string, before: string, change: TextChange, document: TextDocument): boolean {
+function spliceEdit(uri: string, before: string, change: TextChange, document: TextDocument, receivedAt: number): boolean {
   const text = document.getText();
   const doc = corpus.get(uri);
   if (text.length < INCREMENTAL_MIN_CHARS || !doc || doc.text !== before) return false;
@@ -610,7 +616,13 @@ function spliceEdit(uri: string, before: string, change: TextChange, document: T
   corpus.setEdited(uri, text, document.version, doc.label, spliced.analysis);
   // Other documents' cached related information may point into this one, at offsets that just moved.
   diagnosticsCache.retainOnly(uri);
+  const stored = performance.now();
   publishFirst(uri);
+  if (LOG_TIMING) {
+    // From the change's arrival to its diagnostics handed to the transport (encoded and written).
+    const version = document.version;
+    void sent.get(uri)?.then(() => log(`keystroke ${labelOf(uri)} v${version}: ${(performance.now() - receivedAt).toFixed(1)} ms (analysis and store ${(stored - receivedAt).toFixed(1)} ms)`));
+  }
   // The window cannot see everything (names, labels and turns elsewhere in the document, other
   // documents' related claims): the full analysis corrects it once the edits pause.
   clearTimeout(settleTimers.get(uri));
@@ -636,6 +648,7 @@ documents.onDidClose(async (e) => {
   settleTimers.delete(uri);
   lastEdit.delete(uri);
   lastPublished.delete(uri);
+  sent.delete(uri);
   diagnosticsCache.delete(uri);
   const file = annotations.fileFolder(uri);
   if (file) return annotationTextChanged(uri, await readAnnotationText(file));
