@@ -644,10 +644,35 @@ function tempPathFor(path: string): string {
   return nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
+/** How long a writer waits for another one's lock, and when a lock is old enough to be a crash's leftover. */
+const LOCK_WAIT_MS = 5000;
+const LOCK_STALE_MS = 30_000;
+
+/** Takes `<path>.lock` (exclusive create); returns its release. Throws FileChangedError if it stays taken. */
+function lockFile(path: string): () => void {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, "wx"));
+      return () => fs.rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    try {
+      if (Date.now() - fs.statSync(lock).mtimeMs > LOCK_STALE_MS) fs.rmSync(lock, { force: true });
+    } catch {
+      // released meanwhile
+    }
+    if (Date.now() > deadline) throw new FileChangedError(path);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a synchronous 5 ms pause
+  }
+}
+
 /**
  * Writes `text` to `path` atomically: a temporary file in the same directory, fsync, rename over
  * the target (then fsync of the directory, where supported). `beforeRename` runs just before the
- * rename and may throw to abort (the temporary file is removed). Keeps the mode of an existing file.
+ * rename, under a lock shared with other writers, and may throw to abort (the temporary file is removed). Keeps the mode of an existing file.
  */
 export function writeFileAtomic(path: string, text: string, options: { beforeRename?: () => void } = {}): void {
   let mode = 0o666;
@@ -665,8 +690,15 @@ export function writeFileAtomic(path: string, text: string, options: { beforeRen
     } finally {
       fs.closeSync(fd);
     }
-    options.beforeRename?.();
-    fs.renameSync(tmp, path);
+    // The check and the rename happen under a lock file, so that two writers who both read the
+    // same version cannot both pass the check and the second rename silently drop the first edit.
+    const release = options.beforeRename ? lockFile(path) : undefined;
+    try {
+      options.beforeRename?.();
+      fs.renameSync(tmp, path);
+    } finally {
+      release?.();
+    }
   } catch (e) {
     try {
       fs.unlinkSync(tmp);
