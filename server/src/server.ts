@@ -36,7 +36,7 @@ import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./service/semantic
 import { codeLenses, resolveCodeLens, type CodeLens } from "./service/codeLens";
 import { ServerCommand, annotationFileDiagnostics, runServerCommand, renameEdits, entityEntryLocation, type EditRequest } from "./service/annotate";
 import { WorkspaceAnnotations, ANNOTATION_FILE, type AnnotationFolder } from "./corpus/annotations";
-import { promises as fsp, realpathSync } from "node:fs";
+import { existsSync, promises as fsp, realpathSync } from "node:fs";
 import { IndexCache, cacheKey } from "./corpus/indexCache";
 import { documentSymbols, workspaceSymbols } from "./service/symbols";
 import builtinCatalog from "../data/entities.json";
@@ -138,7 +138,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, () => corpus.catalog);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
-  if (typeof options?.storagePath === "string" && options.storagePath) (cache = new IndexCache(path.join(options.storagePath, "index-v4.bin"), analysisKey())).prefetch();
+  const indexFile = typeof options?.storagePath === "string" && options.storagePath ? path.join(options.storagePath, "index-v4.bin") : undefined;
+  if (indexFile) (cache = new IndexCache(indexFile, analysisKey())).prefetch();
+  // Without a persisted index every file will be analysed: the workers build their catalogs while
+  // the server reads its settings and lists the files.
+  if (!indexFile || !existsSync(indexFile)) pool.start();
   return {
     capabilities: {
       positionEncoding: "utf-16",
@@ -181,6 +185,7 @@ connection.onInitialized(async () => {
   if (cache) {
     cache.reset(analysisKey());
     if (await cache.load()) log(`persisted index: ${cache.size} documents`);
+    else pool.start(); // everything will be analysed
   }
   await indexFolders(folders);
 });
