@@ -327,8 +327,3 @@ export function lastStartingAtOrBefore(count: number, offset: number, startOf: (
   }
   return hi;
 }
-
-/** Bytes held, for memory accounting. */
-export function packedBytes(p: PackedAnalysis): number {
-  return p.ints.byteLength + p.nums.byteLength;
-}

@@ -1,6 +1,6 @@
-// The workspace index (DESIGN.md §2): documents, their analyses, and the cross-document tables
-// (entity → mentions, figure key → figures, claim → related claims), updated by difference when one
-// document changes so a keystroke never rebuilds the whole corpus.
+// The workspace index (DESIGN.md §2): documents, their analyses (packed: analysis/packed.ts), and the
+// cross-document tables (entity → documents, figure key → figures, gloss aliases), updated by
+// difference when one document changes so a keystroke never rebuilds the whole corpus.
 import type { Claim, DocumentAnalysis, EntityDef, Figure, LearnedEntity, Mention } from "../analysis/types";
 import { Catalog, type UserEntity } from "../analysis/catalog";
 import { analyzeDocument } from "../analysis/analyze";
