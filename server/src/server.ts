@@ -323,7 +323,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
         const cached = cache?.lookupFile(uri, file);
         if (cached) {
           wanted.set(uri, --diskVersion);
-          corpus.setPacked(uri, cached.packed, cached.lines, diskVersion, labelOf(uri), diskText(file, true), true);
+          corpus.setPacked(uri, cached.packed, cached.lines, diskVersion, labelOf(uri), diskText(file, true), cached);
           fromCache++;
         } else {
           const version = --diskVersion;
@@ -333,8 +333,8 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
             skipped++;
             log(`skipped ${labelOf(uri)}: ${r.reason}`);
           } else if (wanted.get(uri) === version && !documents.get(uri) && folderOf(uri)) {
-            corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), diskText(file, true));
-            cache?.put(uri, r.size, r.mtimeMs, r.packed, r.lines);
+            const doc = corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), diskText(file, true));
+            cache?.put(uri, r.size, r.mtimeMs, r.packed, r.lines, doc.entities);
           }
         }
       }
@@ -423,8 +423,8 @@ async function reanalyzeFile(uri: string): Promise<void> {
   const r = await pool.analyzeFile({ file, maxBytes: settings.maxFileSizeMB * 1048576 }).catch((e: Error) => ({ ok: false as const, reason: e.message }));
   if (wanted.get(uri) !== version || documents.get(uri) || !folderOf(uri)) return;
   if (!r.ok) return void log(`skipped ${labelOf(uri)}: ${r.reason}`);
-  corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), diskText(file, false));
-  cache?.put(uri, r.size, r.mtimeMs, r.packed, r.lines);
+  const doc = corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), diskText(file, false));
+  cache?.put(uri, r.size, r.mtimeMs, r.packed, r.lines, doc.entities);
   schedulePublish([uri]);
 }
 
@@ -439,9 +439,9 @@ async function analyzeAndStore(uri: string, text: string, version: number, urgen
     if (wanted.get(uri) !== version) return; // a newer version is on its way
     if (!documents.get(uri) && !folderOf(uri)) return void wanted.delete(uri); // its folder was removed meanwhile
     const open = !!documents.get(uri);
-    corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), open || !disk || !uri.startsWith("file:") ? text : diskText(fileURLToPath(uri), false));
+    const doc = corpus.setPacked(uri, r.packed, r.lines, version, labelOf(uri), open || !disk || !uri.startsWith("file:") ? text : diskText(fileURLToPath(uri), false));
     if (disk && cache) {
-      cache.put(uri, disk.size, disk.mtimeMs, r.packed, r.lines);
+      cache.put(uri, disk.size, disk.mtimeMs, r.packed, r.lines, doc.entities);
       if (!indexing) scheduleCacheSave();
     }
     // This document's diagnostics now; open ones too, since related claims may have changed.

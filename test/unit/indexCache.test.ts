@@ -9,6 +9,7 @@ import type { EntityDef } from "../../server/src/analysis/types";
 import { Catalog } from "../../server/src/analysis/catalog";
 import { analyzeText } from "../../server/src/corpus/pool";
 import { IndexCache } from "../../server/src/corpus/indexCache";
+import { summarizeEntities } from "../../server/src/analysis/entitySummary";
 import builtin from "../../server/data/entities.json";
 
 const catalog = new Catalog(builtin as EntityDef[]);
@@ -38,6 +39,9 @@ test("a saved index loads back the same packed analyses, line tables, sizes and 
     assert.deepEqual(d.packed.strings, r.packed.strings);
     assert.deepEqual(d.packed.learned, r.packed.learned);
     assert.equal(d.packed.language, r.packed.language);
+    const e = summarizeEntities(r.packed);
+    assert.deepEqual(d.entities.ids, e.ids);
+    assert.deepEqual([...d.entities.data], [...e.data]);
   });
 });
 

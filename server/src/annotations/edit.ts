@@ -648,7 +648,7 @@ function tempPathFor(path: string): string {
 const LOCK_WAIT_MS = 5000;
 const LOCK_STALE_MS = 30_000;
 
-/** Takes `<path>.lock` (exclusive create); returns its release. Throws FileChangedError if it stays taken. */
+/** Takes `<path>.lock` (exclusive create); returns its release. Throws if it stays taken. */
 function lockFile(path: string): () => void {
   const lock = `${path}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -664,7 +664,7 @@ function lockFile(path: string): () => void {
     } catch {
       // released meanwhile
     }
-    if (Date.now() > deadline) throw new FileChangedError(path);
+    if (Date.now() > deadline) throw new Error(`${path} is being written by another program (${nodePath.basename(lock)} exists); nothing was written. Try again.`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a synchronous 5 ms pause
   }
 }

@@ -8,6 +8,7 @@ import { learnedId } from "../analysis/entities";
 import { foldString } from "../analysis/fold";
 import { LineIndex } from "../analysis/lines";
 import { lineTable, StoredLines } from "../analysis/lineTable";
+import { summarizeEntities, type EntitySummary } from "../analysis/entitySummary";
 import {
   claimCount,
   claimEnd,
@@ -59,7 +60,10 @@ export class CorpusDocument {
     private readonly source: string | TextReader,
     /** The analysis objects, when the document was stored with them. */
     readonly objects = "objects" in analysis ? analysis.objects : undefined,
+    /** The entity summary, when it is known already (the persisted index keeps it). */
+    entities?: EntitySummary,
   ) {
+    this.#entities = entities;
     if (!("objects" in analysis)) this.#packed = analysis;
     this.#lineData = lineData;
   }
@@ -111,7 +115,7 @@ export class CorpusDocument {
    * walk a document's mentions to find them.
    */
   get entities(): EntitySummary {
-    return (this.#entities ??= summarize(this.objects ? this.objects.mentions : this.#packed!));
+    return (this.#entities ??= summarizeEntities(this.objects ? this.objects.mentions : this.#packed!));
   }
 
   /** The distinct figure keys. */
@@ -245,10 +249,18 @@ export class Corpus {
    * Stores a packed analysis (from a worker or the persisted index). `text` is the text itself, kept
    * in memory, or a reader for documents whose text is read again only when needed.
    */
-  setPacked(uri: string, packed: PackedAnalysis, lines: Int32Array, version: number, label: string | undefined, text: string | TextReader, stringsShared = false): CorpusDocument {
-    // Strings from the persisted index are already one copy per string (stringsShared).
-    if (!stringsShared) this.internStrings(packed);
-    return this.store(new CorpusDocument(this, uri, label ?? uri.slice(uri.lastIndexOf("/") + 1), version, packed, lines, text));
+  setPacked(
+    uri: string,
+    packed: PackedAnalysis,
+    lines: Int32Array,
+    version: number,
+    label: string | undefined,
+    text: string | TextReader,
+    fromIndex?: { entities: EntitySummary },
+  ): CorpusDocument {
+    // Strings from the persisted index are already one copy per string.
+    if (!fromIndex) this.internStrings(packed);
+    return this.store(new CorpusDocument(this, uri, label ?? uri.slice(uri.lastIndexOf("/") + 1), version, packed, lines, text, undefined, fromIndex?.entities));
   }
 
   private store(doc: CorpusDocument): CorpusDocument {
@@ -749,12 +761,6 @@ function stringIndexes(p: PackedAnalysis, values: string[]): Set<number> {
   return out;
 }
 
-/** Entities of a document: ids, and per id (count, first, first full, first gloss) as mention indexes. */
-export interface EntitySummary {
-  ids: string[];
-  data: Int32Array;
-}
-
 /**
  * The documents that mention an entity and how often, as two parallel arrays: indexing adds about
  * 400,000 (entity, document) pairs, and an array push costs a fraction of a Map insertion.
@@ -797,42 +803,6 @@ function summaryRow(doc: CorpusDocument, id: string): { count: number; first: nu
   return { count: e.data[k * 4], first: e.data[k * 4 + 1], full: e.data[k * 4 + 2], gloss: e.data[k * 4 + 3] };
 }
 
-function summarize(source: PackedAnalysis | readonly Mention[]): EntitySummary {
-  const packed = !Array.isArray(source);
-  const p = source as PackedAnalysis;
-  const list = source as readonly Mention[];
-  const n = packed ? mentionCount(p) : list.length;
-  // Slots by string-table index for packed analyses (no hashing), by id otherwise.
-  const slotOf = new Map<string, number>();
-  const slotByIndex = packed ? new Int32Array(p.strings.length).fill(-1) : undefined;
-  const ids: string[] = [];
-  const rows: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let slot: number;
-    if (slotByIndex) {
-      const k = mentionEntity(p, i);
-      slot = slotByIndex[k];
-      if (slot < 0) {
-        slot = slotByIndex[k] = ids.length;
-        ids.push(p.strings[k]);
-        rows.push(0, i, -1, -1);
-      }
-    } else {
-      const id = list[i].entityId;
-      slot = slotOf.get(id) ?? -1;
-      if (slot < 0) {
-        slotOf.set(id, (slot = ids.length));
-        ids.push(id);
-        rows.push(0, i, -1, -1);
-      }
-    }
-    const r = slot * 4;
-    rows[r]++;
-    if (rows[r + 2] < 0 && (packed ? mentionIsFull(p, i) : list[i].full)) rows[r + 2] = i;
-    if (rows[r + 3] < 0 && (packed ? mentionIsGloss(p, i) : list[i].gloss)) rows[r + 3] = i;
-  }
-  return { ids, data: Int32Array.from(rows) };
-}
 
 /** The distinct figure keys of a packed analysis. */
 function figureKeys(p: PackedAnalysis): Set<string> {

@@ -13,18 +13,20 @@
 //   its byte length is in the header)
 //   per document (each typed array 8-byte aligned):
 //     u32 uri, u32 language, u32 learned (JSON of LearnedEntity[], or 0xffffffff: none),
-//     u32 string count, u32 ints length, u32 nums length, u32 lines length, u32 padding,
-//     f64 size, f64 mtimeMs, u32 strings × string count (padded to 8), i32 ints, f64 nums, i32 lines
+//     u32 string count, u32 ints length, u32 nums length, u32 lines length, u32 entity count,
+//     f64 size, f64 mtimeMs, u32 strings × string count (padded to 8), i32 ints, f64 nums, i32 lines,
+//     u32 entity ids × entity count (padded to 8), i32 entity summary rows (4 per entity)
 import { createHash } from "node:crypto";
 import fsSync, { promises as fs } from "node:fs";
 import path from "node:path";
 import type { PackedAnalysis } from "../analysis/packed";
+import { summarizeEntities, type EntitySummary } from "../analysis/entitySummary";
 import type { LearnedEntity } from "../analysis/types";
 
 /** Bump when analysis output changes shape or meaning: old caches are then ignored. */
 export const ANALYZER_VERSION = 4;
 const MAGIC = 0x5844494d; // "MIDX"
-const FORMAT = 1;
+const FORMAT = 2;
 const NONE = 0xffffffff;
 const FIXED = 8 * 4 + 2 * 8;
 
@@ -33,6 +35,8 @@ export interface CachedDocument {
   mtimeMs: number;
   packed: PackedAnalysis;
   lines: Int32Array;
+  /** The document's entity summary (kept so a warm start does not recompute it). */
+  entities: EntitySummary;
 }
 
 interface Header {
@@ -114,8 +118,8 @@ export class IndexCache {
     }
   }
 
-  put(uri: string, size: number, mtimeMs: number, packed: PackedAnalysis, lines: Int32Array): void {
-    this.documents.set(uri, { size, mtimeMs, packed, lines });
+  put(uri: string, size: number, mtimeMs: number, packed: PackedAnalysis, lines: Int32Array, entities = summarizeEntities(packed)): void {
+    this.documents.set(uri, { size, mtimeMs, packed, lines, entities });
     this.dirty = true;
   }
 
@@ -175,6 +179,7 @@ function* encode(documents: Map<string, CachedDocument>, key: string): Generator
     language: str(d.packed.language),
     learned: d.packed.learned.length ? str(JSON.stringify(d.packed.learned)) : NONE,
     strings: d.packed.strings.map(str),
+    entityIds: d.entities.ids.map(str),
     d,
   }));
   const utf8 = Buffer.from(strings.join(""), "utf8");
@@ -194,14 +199,16 @@ function* encode(documents: Map<string, CachedDocument>, key: string): Generator
   for (let i = 0; i < entries.length; i += CHUNK) {
     const parts: Buffer[] = [];
     for (const e of entries.slice(i, i + CHUNK)) {
-      const { packed, lines, size, mtimeMs } = e.d;
+      const { packed, lines, size, mtimeMs, entities } = e.d;
       const fixed = Buffer.alloc(FIXED);
-      [e.uri, e.language, e.learned, e.strings.length, packed.ints.length, packed.nums.length, lines.length, 0].forEach((v, k) => fixed.writeUInt32LE(v, k * 4));
+      [e.uri, e.language, e.learned, e.strings.length, packed.ints.length, packed.nums.length, lines.length, e.entityIds.length].forEach((v, k) => fixed.writeUInt32LE(v, k * 4));
       fixed.writeDoubleLE(size, 32);
       fixed.writeDoubleLE(mtimeMs, 40);
       const ids = Buffer.alloc(align8(e.strings.length * 4));
       e.strings.forEach((v, k) => ids.writeUInt32LE(v, k * 4));
-      parts.push(fixed, ids, padded(packed.ints), padded(packed.nums), padded(lines));
+      const entityIds = Buffer.alloc(align8(e.entityIds.length * 4));
+      e.entityIds.forEach((v, k) => entityIds.writeUInt32LE(v, k * 4));
+      parts.push(fixed, ids, padded(packed.ints), padded(packed.nums), padded(lines), entityIds, padded(entities.data));
     }
     yield Buffer.concat(parts);
   }
@@ -243,7 +250,7 @@ function decode(buf: Buffer, key: string): Map<string, CachedDocument> | undefin
   const u32 = (k: number) => data.readUInt32LE(at + k * 4);
   for (let n = 0; n < header.documents; n++) {
     need(FIXED);
-    const [uri, language, learned, stringCount, intsLength, numsLength, linesLength] = [0, 1, 2, 3, 4, 5, 6].map(u32);
+    const [uri, language, learned, stringCount, intsLength, numsLength, linesLength, entityCount] = [0, 1, 2, 3, 4, 5, 6, 7].map(u32);
     const size = data.readDoubleLE(at + 32);
     const mtimeMs = data.readDoubleLE(at + 40);
     at += FIXED;
@@ -257,8 +264,13 @@ function decode(buf: Buffer, key: string): Map<string, CachedDocument> | undefin
     at += numsLength * 8;
     const lines = new Int32Array(data.buffer, data.byteOffset + at, linesLength);
     at += align8(linesLength * 4);
+    need(align8(entityCount * 4) + align8(entityCount * 16));
+    const entityIds = new Uint32Array(data.buffer, data.byteOffset + at, entityCount);
+    at += align8(entityCount * 4);
+    const entities: EntitySummary = { ids: Array.from(entityIds, (k) => strings[k]), data: new Int32Array(data.buffer, data.byteOffset + at, entityCount * 4) };
+    at += align8(entityCount * 16);
     const docStrings = new Array<string>(stringCount);
-    for (let k = 0; k < stringCount; k++) docStrings[k] = strings[ids[k]];
+    for (let k = 0; k < stringCount; k++) if ((docStrings[k] = strings[ids[k]]) === undefined) throw new Error("bad string index");
     const packed: PackedAnalysis = {
       language: strings[language] as PackedAnalysis["language"],
       strings: docStrings,
@@ -266,7 +278,7 @@ function decode(buf: Buffer, key: string): Map<string, CachedDocument> | undefin
       nums,
       learned: learned === NONE ? [] : (JSON.parse(strings[learned]) as LearnedEntity[]),
     };
-    docs.set(strings[uri], { size, mtimeMs, packed, lines });
+    docs.set(strings[uri], { size, mtimeMs, packed, lines, entities });
   }
   return docs;
 }
