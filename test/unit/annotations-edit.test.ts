@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { spawn } from "node:child_process";
 import {
   addAlias,
   addAnnotation,
@@ -297,6 +298,29 @@ test("writeFileAtomic writes, keeps the mode and leaves no temporary files", () 
   assert.throws(() => writeFileAtomic(p, "nope", { beforeRename: () => { throw new Error("abort"); } }), /abort/);
   assert.equal(fs.readFileSync(p, "utf8"), `{ "entities": [] }\n`);
   assert.deepEqual(fs.readdirSync(dir), ["marginalia.json"]);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test("a checked write waits for another writer's lock, and clears a lock left by a crash", () => {
+  const dir = tmpdir();
+  const p = path.join(dir, "marginalia.json");
+  fs.writeFileSync(p, "{}\n");
+  const lock = `${p}.lock`;
+  // A lock from a writer that died long ago: removed, the write goes through, no lock is left.
+  fs.writeFileSync(lock, "");
+  const old = new Date(Date.now() - 60_000);
+  fs.utimesSync(lock, old, old);
+  applyEditsToFile(p, (t) => addAlias(t, "nvidia", "輝達"));
+  assert.deepEqual(data(fs.readFileSync(p, "utf8")).entities, [{ id: "nvidia", aliases: ["輝達"] }]);
+  assert.deepEqual(fs.readdirSync(dir), ["marginalia.json"]);
+  // A lock held by a live writer (released 100 ms later by another process): the write waits for it.
+  fs.writeFileSync(lock, "");
+  const releaser = spawn(process.execPath, ["-e", `setTimeout(() => require("fs").rmSync(${JSON.stringify(lock)}), 100)`]);
+  const t0 = Date.now();
+  applyEditsToFile(p, (t) => addAlias(t, "nvidia", "英偉達"));
+  assert.ok(Date.now() - t0 >= 50, "waited for the other writer");
+  assert.deepEqual(data(fs.readFileSync(p, "utf8")).entities, [{ id: "nvidia", aliases: ["輝達", "英偉達"] }]);
+  releaser.kill();
   fs.rmSync(dir, { recursive: true });
 });
 
