@@ -14,6 +14,7 @@
 //     and after a few tries the caller is told to analyse the whole document.
 // What can still differ from a full analysis (an edit that changes a name or label used elsewhere
 // in the document) is left to a full re-analysis once the edits pause; see server.ts.
+import { lowerBound } from "./spans";
 import type { Catalog } from "./catalog";
 import type { Claim, DocumentAnalysis, Figure, LearnedEntity, Mention, Span } from "./types";
 import type { Sentence } from "./sentences";
@@ -186,7 +187,7 @@ function tryWindow(
   keyFigures(wText, figures, merged, win.sentences, (id) => subjectParent(catalog, id), typeOf);
   // Document-level state findClaims cannot see from the window: label counts and the open turn.
   const labelCounts = new Map(labelCountsOf(oldText, old));
-  countLabels(oldText, old.sentences.slice(firstStartingAt(old.sentences, ws), firstStartingAt(old.sentences, weOld)), labelCounts, -1);
+  countLabels(oldText, old.sentences.slice(lowerBound(old.sentences, ws), lowerBound(old.sentences, weOld)), labelCounts, -1);
   countLabels(wText, win.sentences, labelCounts);
   const turn = turnAt(old.claims, ws);
   const fence = openFenceAt(oldText, old.sentences, ws);
@@ -219,7 +220,7 @@ function tryWindow(
   const movedSpeakers = new Set<Span>();
 
   const sBefore = countEndingBy(old.sentences, cs);
-  const sAfter = firstStartingAt(old.sentences, ceOld);
+  const sAfter = lowerBound(old.sentences, ceOld);
   const sCore: Sentence[] = [];
   for (const s of win.sentences as Sentence[]) if (s.start >= wcs && s.end <= wce) sCore.push(shiftSentence(s, ws));
   const sTail = old.sentences.slice(sAfter) as Sentence[];
@@ -232,7 +233,7 @@ function tryWindow(
   out.sentences = old.sentences.slice(0, sBefore).concat(sCore, sTail);
 
   const mBefore = countEndingBy(old.mentions, cs);
-  const mAfter = firstStartingAt(old.mentions, ceOld);
+  const mAfter = lowerBound(old.mentions, ceOld);
   const mCore: Mention[] = [];
   for (const m of merged) if (m.start >= wcs && m.end <= wce) mCore.push(shiftSpan(m, ws));
   const mTail = old.mentions.slice(mAfter);
@@ -240,7 +241,7 @@ function tryWindow(
   out.mentions = old.mentions.slice(0, mBefore).concat(mCore, mTail);
 
   const fBefore = countEndingBy(old.figures, cs);
-  const fAfter = firstStartingAt(old.figures, ceOld);
+  const fAfter = lowerBound(old.figures, ceOld);
   const fCore: Figure[] = [];
   const winFigIndex = new Map<number, number>();
   figures.forEach((f, i) => {
@@ -255,7 +256,7 @@ function tryWindow(
   out.figures = old.figures.slice(0, fBefore).concat(fCore, fTail);
 
   const cBefore = countEndingBy(old.claims, cs);
-  const cAfter = firstStartingAt(old.claims, ceOld);
+  const cAfter = lowerBound(old.claims, ceOld);
   const cCore: Claim[] = [];
   for (const c of claims) if (c.start >= wcs && c.end <= wce) cCore.push(shiftClaim(c, ws, (i) => winFigIndex.get(i)!));
   const cTail = old.claims.slice(cAfter);
@@ -298,7 +299,7 @@ function labelCountsOf(text: string, a: DocumentAnalysis): Map<string, number> {
  * their own attribution say nothing. (The window check catches a turn this guesses wrong.)
  */
 function turnAt(claims: readonly Claim[], pos: number): Claim["speaker"] {
-  for (let i = firstStartingAt(claims, pos) - 1, k = 0; i >= 0 && k < 200; i--, k++) {
+  for (let i = lowerBound(claims, pos) - 1, k = 0; i >= 0 && k < 200; i--, k++) {
     const c = claims[i];
     if (c.end > pos) continue;
     if (!c.speaker) return undefined;
@@ -393,7 +394,7 @@ function sameClaims(
 /** The items of a sorted list that lie inside [lo, hi). */
 function within<T extends Span>(items: readonly T[], lo: number, hi: number): T[] {
   const out: T[] = [];
-  for (let i = firstStartingAt(items, lo); i < items.length && items[i].start < hi; i++) if (items[i].end <= hi) out.push(items[i]);
+  for (let i = lowerBound(items, lo); i < items.length && items[i].start < hi; i++) if (items[i].end <= hi) out.push(items[i]);
   return out;
 }
 
@@ -401,34 +402,22 @@ function within<T extends Span>(items: readonly T[], lo: number, hi: number): T[
 function straddles(items: readonly Span[], a: number, b: number): boolean {
   for (const cut of [a, b]) {
     // Items are sorted by start; claims and mentions are short, so look back a little from the cut.
-    let i = firstStartingAt(items, cut) - 1;
+    let i = lowerBound(items, cut) - 1;
     for (let k = 0; i >= 0 && k < 64; i--, k++) if (items[i].end > cut) return true;
   }
   return false;
 }
 
-/** Index of the first item starting at or after `pos`. */
-function firstStartingAt(items: readonly Span[], pos: number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (items[mid].start < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** How many leading items end at or before `pos` (no item straddles `pos`). */
 function countEndingBy(items: readonly Span[], pos: number): number {
-  let n = firstStartingAt(items, pos);
+  let n = lowerBound(items, pos);
   while (n > 0 && items[n - 1].end > pos) n--;
   return n;
 }
 
 /** Index of the first item that could end after `pos` (items sorted by start and short). */
 function firstEndingAfter(items: readonly Span[], pos: number): number {
-  return Math.max(0, firstStartingAt(items, pos) - 64);
+  return Math.max(0, lowerBound(items, pos) - 64);
 }
 
 /** Start of the line holding `pos` (just after the previous \n), or 0. */

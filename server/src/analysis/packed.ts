@@ -37,19 +37,27 @@ const F_APPROXIMATE = 1;
 const F_CHINESE = 2;
 
 /** Packs an analysis. Surfaces and figure texts are not stored: they are slices of the document. */
-export function packAnalysis(a: DocumentAnalysis): PackedAnalysis {
+/** A table of distinct strings: `indexOf` adds a string the first time and returns its index. */
+export function stringTable(): { strings: string[]; indexOf: (s: string) => number } {
   const strings: string[] = [];
   const index = new Map<string, number>();
-  const str = (s: string | undefined): number => {
-    if (s === undefined) return -1;
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
+  return {
+    strings,
+    indexOf(s: string): number {
+      let i = index.get(s);
+      if (i === undefined) {
+        i = strings.length;
+        strings.push(s);
+        index.set(s, i);
+      }
+      return i;
+    },
   };
+}
+
+export function packAnalysis(a: DocumentAnalysis): PackedAnalysis {
+  const { strings, indexOf } = stringTable();
+  const str = (s: string | undefined): number => (s === undefined ? -1 : indexOf(s));
   let listLength = 0;
   for (const c of a.claims) listLength += 3 + c.cues.length * 4 + c.entityIds.length + c.figures.length;
   const ints = new Int32Array(HEADER + a.mentions.length * MENTION + a.sentences.length * SENTENCE + a.figures.length * FIGURE + a.claims.length * CLAIM + listLength);

@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import fsSync, { promises as fs } from "node:fs";
 import path from "node:path";
-import type { PackedAnalysis } from "../analysis/packed";
+import { stringTable, type PackedAnalysis } from "../analysis/packed";
 import { summarizeEntities, type EntitySummary } from "../analysis/entitySummary";
 import type { LearnedEntity } from "../analysis/types";
 
@@ -163,17 +163,7 @@ export class IndexCache {
 
 /** The file's parts: header and strings, then documents a few hundred at a time. */
 function* encode(documents: Map<string, CachedDocument>, key: string): Generator<Buffer> {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const str = (s: string) => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
+  const { strings, indexOf: str } = stringTable();
   const entries = [...documents].map(([uri, d]) => ({
     uri: str(uri),
     language: str(d.packed.language),
