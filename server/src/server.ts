@@ -420,6 +420,9 @@ async function reanalyzeFile(uri: string): Promise<void> {
   const version = --diskVersion;
   wanted.set(uri, version);
   const file = fileURLToPath(uri);
+  // Workers read without resolving links: a link that now points outside the folder is not read.
+  const folder = folderOf(uri);
+  if (!folder || !isInsideReal(fileURLToPath(folder.uri), file)) return;
   const r = await pool.analyzeFile({ file, maxBytes: settings.maxFileSizeMB * 1048576 }).catch((e: Error) => ({ ok: false as const, reason: e.message }));
   if (wanted.get(uri) !== version || documents.get(uri) || !folderOf(uri)) return;
   if (!r.ok) return void log(`skipped ${labelOf(uri)}: ${r.reason}`);
