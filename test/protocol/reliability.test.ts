@@ -16,6 +16,7 @@ import { documentDiagnostics } from "../../server/src/service/diagnostics";
 import { semanticTokens } from "../../server/src/service/semanticTokens";
 import type { EntityDef } from "../../server/src/analysis/types";
 import builtin from "../../server/data/entities.json";
+import { prng } from "../prng";
 
 // ---- helpers
 
@@ -96,17 +97,6 @@ function rssMB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run does the same edits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = ["英伟达", "英偉達", "DeepSeek", "5 万块 GPU", "五萬張", "据说", "未经证实", "。", "，", "\n", "\r\n", "😀", "👩‍👩‍👧", "e\u0301", "مرحبا", "\u0000", "a", "说", "Amodei 表示", " ", "47%"];
 

@@ -10,6 +10,7 @@ import { Catalog } from "../../server/src/analysis/catalog";
 import { analyzeDocument } from "../../server/src/analysis/analyze";
 import { mergeChanges, spliceAnalysis, type OffsetChange } from "../../server/src/analysis/incremental";
 import builtinCatalog from "../../server/data/entities.json";
+import { prng } from "../prng";
 
 const catalog = new Catalog(builtinCatalog as EntityDef[], []);
 const seeds = path.resolve("seeds");
@@ -20,16 +21,6 @@ const seedLines = fs
   .flatMap((f) => fs.readFileSync(path.join(seeds, f), "utf8").split(/\r?\n/))
   .filter((l) => l.trim() !== "");
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A long multi-paragraph document: the seeds' lines, shuffled, some paragraphs separated by a blank line. */
 function documentOf(seed: number, chars: number): string {
