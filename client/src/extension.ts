@@ -46,8 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 async function start(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath("dist/server.js");
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

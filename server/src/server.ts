@@ -17,6 +17,8 @@ import {
   type CancellationToken,
   type ReferenceParams,
   type ResultProgressReporter,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from "vscode-languageserver/node";
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import path from "node:path";
@@ -40,6 +42,8 @@ import { existsSync, promises as fsp, realpathSync } from "node:fs";
 import { IndexCache, cacheKey } from "./corpus/indexCache";
 import { documentSymbols, workspaceSymbols } from "./service/symbols";
 import builtinCatalog from "../data/entities.json";
+import { ReusingJsonEncoder } from "./messageEncoder";
+import { format } from "node:util";
 
 interface Settings {
   include: string[];
@@ -87,7 +91,24 @@ class TrackedCorpus extends Corpus {
 
 /** The last edit of each open document, recorded as the editor's changes are applied (see editedText). */
 const lastEdit = new Map<string, { before: string; change: TextChange | undefined; receivedAt: number }>();
-const connection: Connection = createConnection(ProposedFeatures.all);
+/** Set by the shutdown request: the exit code when the editor then closes our input. */
+let shutdownRequested = false;
+const connection: Connection = process.argv.includes("--stdio") ? createStdioConnection() : createConnection(ProposedFeatures.all);
+
+/**
+ * Over stdio, the writer gets an encoder that reuses the JSON of unchanged related information
+ * (messageEncoder.ts). What the library does for a plain `--stdio` is done here too: the process
+ * ends with its input, and the console, which would write into the protocol's stream, goes to
+ * standard error instead.
+ */
+function createStdioConnection(): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  const writer = new StreamMessageWriter(process.stdout, { charset: "utf-8", contentTypeEncoder: new ReusingJsonEncoder() });
+  for (const event of ["end", "close"]) process.stdin.on(event, () => process.exit(shutdownRequested ? 0 : 1));
+  const toStderr = (...args: unknown[]) => void process.stderr.write(format(...args) + "\n");
+  for (const m of ["log", "info", "debug", "warn", "error", "trace", "dir"] as const) (console as unknown as Record<string, unknown>)[m] = toStderr;
+  return createConnection(ProposedFeatures.all, reader, writer);
+}
 const documents = new TextDocuments({
   create: TextDocument.create,
   update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
@@ -881,6 +902,7 @@ connection.onDocumentSymbol(safe("documentSymbol", [], (p) => documentSymbols(co
 connection.onWorkspaceSymbol(safe("workspaceSymbol", [], (p) => workspaceSymbols(corpus, p.query ?? "")));
 
 connection.onShutdown(async () => {
+  shutdownRequested = true;
   // Keep the persisted index current for the next start (only when something changed since the last write).
   if (cacheTimer) {
     clearTimeout(cacheTimer);
