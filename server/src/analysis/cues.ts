@@ -78,17 +78,17 @@ function fold(c: number): number {
 // unit that leads to node k. The root's children are also found by the raw code unit of the text
 // (folding included) in rootByRaw, so the common case (a character no entry starts with) costs one
 // table read.
-const entries = collectEntries();
-const capacity = 1 + entries.reduce((n, [w]) => n + w.length, 0);
-const firstChild = new Int32Array(capacity);
-const nextSibling = new Int32Array(capacity);
-const edgeChar = new Uint16Array(capacity);
+// Built on the first scan, not when the module loads: a server starting from its persisted index
+// may analyse nothing at all, and the build is a tenth of its start-up.
+let firstChild = new Int32Array(0);
+let nextSibling = new Int32Array(0);
+let edgeChar = new Uint16Array(0);
 /** 0 = not a terminal; otherwise an index into KINDS (or K_WINDOW + a windowed rule). */
-const nodeKind = new Uint16Array(capacity);
+let nodeKind = new Uint16Array(0);
 /** The entry ends with an ASCII letter or digit: the match must end on a word boundary. */
-const latinEnd = new Uint8Array(capacity);
+let latinEnd = new Uint8Array(0);
 let nodeCount = 1;
-const rootByRaw = new Int32Array(0x10000);
+let rootByRaw: Int32Array | undefined;
 const ignoreExact = new Set(LEX.ignoreExact ?? []);
 
 /** The child of `node` on (folded) code unit `c`, or 0. */
@@ -151,15 +151,24 @@ function collectEntries(): Array<[string, number]> {
   return out;
 }
 
-function build(): void {
+function build(): Int32Array {
+  const entries = collectEntries();
+  const capacity = 1 + entries.reduce((n, [w]) => n + w.length, 0);
+  firstChild = new Int32Array(capacity);
+  nextSibling = new Int32Array(capacity);
+  edgeChar = new Uint16Array(capacity);
+  nodeKind = new Uint16Array(capacity);
+  latinEnd = new Uint8Array(capacity);
+  nodeCount = 1;
+  const rootByRaw = new Int32Array(0x10000);
   for (const [w, kind] of entries) add(w, kind);
   for (let k = firstChild[0]; k !== 0; k = nextSibling[k]) rootByRaw[edgeChar[k]] = k;
   // The code units fold() changes: A–Z, curly apostrophes, and whitespace (a space never starts an entry).
   for (let c = 0x41; c <= 0x5a; c++) rootByRaw[c] = rootByRaw[c + 32];
   rootByRaw[0x2018] = rootByRaw[0x2019] = rootByRaw[0x27];
   for (let c = 0; c < 0x10000; c++) if (isWs(c)) rootByRaw[c] = 0;
+  return rootByRaw;
 }
-build();
 
 function clampSpan(text: string, span?: Span): [number, number] {
   const s = span ? Math.max(0, Math.min(span.start, text.length)) : 0;
@@ -173,12 +182,13 @@ function clampSpan(text: string, span?: Span): [number, number] {
  */
 export function scanLexicon(text: string, span?: Span): LexHit[] {
   const [start, end] = clampSpan(text, span);
+  const roots = (rootByRaw ??= build());
   const out: LexHit[] = [];
   const n = text.length;
   let i = start;
   while (i < end) {
     const c = text.charCodeAt(i);
-    let node = rootByRaw[c];
+    let node = roots[c];
     // An English entry cannot start in the middle of a word.
     if (node === 0 || (isWordCode(c) && i > 0 && isWordCode(text.charCodeAt(i - 1)))) {
       i++;
