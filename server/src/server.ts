@@ -159,7 +159,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, () => corpus.catalog);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
-  const indexFile = typeof options?.storagePath === "string" && options.storagePath ? path.join(options.storagePath, "index-v4.bin") : undefined;
+  const indexFile = typeof options?.storagePath === "string" && options.storagePath ? path.join(options.storagePath, "index-v5.bin") : undefined;
   if (indexFile) (cache = new IndexCache(indexFile, analysisKey())).prefetch();
   // Without a persisted index every file will be analysed: the workers build their catalogs while
   // the server reads its settings and lists the files.
@@ -344,7 +344,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
         const cached = cache?.lookupFile(uri, file);
         if (cached) {
           wanted.set(uri, --diskVersion);
-          corpus.setPacked(uri, cached.packed, cached.lines, diskVersion, labelOf(uri), diskText(file, true), cached);
+          corpus.setPacked(uri, cached, undefined, diskVersion, labelOf(uri), diskText(file, true), cached);
           fromCache++;
         } else {
           const version = --diskVersion;

@@ -22,7 +22,7 @@ test("a warm start reuses the persisted index and re-analyses only changed files
     const first = await run();
     assert.match(logs(first), /0 from the persisted index/);
     await first.close();
-    assert.ok(fs.existsSync(path.join(storage, "index-v4.bin")), "the index was written on shutdown");
+    assert.ok(fs.existsSync(path.join(storage, "index-v5.bin")), "the index was written on shutdown");
 
     // Change one file: the others come from the index, this one is analysed again.
     const changed = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith("001"))!);
@@ -32,12 +32,16 @@ test("a warm start reuses the persisted index and re-analyses only changed files
     const uri = second.open(changed);
     const h = await second.request("textDocument/hover", { textDocument: { uri }, position: positionOf(fs.readFileSync(changed, "utf8"), "英伟达", 0) });
     assert.match(h.contents.value, /Nvidia/);
+    // References reach into the documents that came from the index (their analyses read from it on demand).
+    const refs = await second.request("textDocument/references", { textDocument: { uri }, position: positionOf(fs.readFileSync(changed, "utf8"), "英伟达", 0), context: { includeDeclaration: true } });
+    const others = new Set(refs.map((r: { uri: string }) => r.uri).filter((u: string) => u !== uri));
+    assert.ok(others.size >= 2, `references in other documents: ${[...others].join(", ")}`);
     const diags = await second.waitFor(() => (second.diagnostics.get(uri) ?? []).filter((d) => d.severity === 2 && /未经证实|据传/.test(d.message)), 20000, "the new claim's warning");
     assert.ok(diags.length >= 1);
     await second.close();
 
     // A cache file that cannot be read is ignored, never fatal.
-    fs.writeFileSync(path.join(storage, "index-v4.bin"), "garbage");
+    fs.writeFileSync(path.join(storage, "index-v5.bin"), "garbage");
     const third = await run();
     assert.match(logs(third), /0 from the persisted index/);
     await third.close();

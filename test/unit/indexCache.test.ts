@@ -71,3 +71,35 @@ test("writing the index removes indexes of earlier versions from the storage fol
   await cache.save();
   assert.deepEqual(fs.readdirSync(dir).sort(), ["index-v9.bin", "notes.txt"]);
 });
+
+test("documents loaded from an index read their analyses from the file they came from, even after a newer index replaced it", async () => {
+  const file = tmp();
+  const cache = new IndexCache(file, "k1");
+  const results = texts.map((t) => analyzeText(t, catalog));
+  results.forEach((r, i) => cache.put(`file:///w/${i}.txt`, i, i, r.packed, r.lines));
+  await cache.save();
+  const loaded = new IndexCache(file, "k1");
+  assert.equal(await loaded.load(), true);
+  const docs = results.map((_, i) => loaded.lookup(`file:///w/${i}.txt`, i, i)!);
+  // What storing a document needs is known before its arrays are read.
+  docs.forEach((d, i) => {
+    assert.equal(d.mentionCount, results[i].packed.ints[0]);
+    assert.equal(d.claimCount, results[i].packed.ints[3]);
+    assert.deepEqual(d.learned, results[i].packed.learned);
+  });
+  // Another index written over the same path (a later save): the loaded documents still read the old one.
+  const other = new IndexCache(file, "k1");
+  other.put("file:///w/other.txt", 1, 1, results[0].packed, results[0].lines);
+  await other.save();
+  docs.forEach((d, i) => {
+    assert.deepEqual([...d.packed.ints], [...results[i].packed.ints]);
+    assert.deepEqual([...d.lines], [...results[i].lines]);
+  });
+  // And the loaded cache, written again, keeps every document.
+  loaded.put("file:///w/new.txt", 9, 9, results[1].packed, results[1].lines);
+  await loaded.save();
+  const third = new IndexCache(file, "k1");
+  assert.equal(await third.load(), true);
+  assert.equal(third.size, texts.length + 1);
+  assert.deepEqual([...third.lookup("file:///w/0.txt", 0, 0)!.packed.ints], [...results[0].packed.ints]);
+});

@@ -123,6 +123,17 @@ export const mentionCount = (p: PackedAnalysis) => p.ints[0];
 export const figureCount = (p: PackedAnalysis) => p.ints[2];
 export const claimCount = (p: PackedAnalysis) => p.ints[3];
 
+/** The distinct figure keys of a packed analysis. */
+export function figureKeys(p: PackedAnalysis): Set<string> {
+  const keys = new Set<string>();
+  const n = figureCount(p);
+  for (let i = 0; i < n; i++) {
+    const k = figureKey(p, i);
+    if (k >= 0) keys.add(p.strings[k]);
+  }
+  return keys;
+}
+
 const mentionBase = () => HEADER;
 const sentenceBase = (p: PackedAnalysis) => HEADER + p.ints[0] * MENTION;
 const figureBase = (p: PackedAnalysis) => sentenceBase(p) + p.ints[1] * SENTENCE;

@@ -16,6 +16,7 @@ import {
   figureCount,
   figureEnd,
   figureKey,
+  figureKeys,
   figureStart,
   lastStartingAtOrBefore,
   mentionCount,
@@ -37,6 +38,24 @@ import builtinCatalog from "../../data/entities.json";
 export type TextReader = () => string | undefined;
 
 /**
+ * A packed analysis still on disk (the persisted index): storing a document needs only what this
+ * says of it, so a warm start reads the typed arrays of a document when a feature first asks.
+ */
+export interface DeferredPacked {
+  readonly mentionCount: number;
+  readonly claimCount: number;
+  readonly learned: LearnedEntity[];
+  readonly figureKeys: readonly string[];
+  /** Read on first use (and kept). */
+  readonly packed: PackedAnalysis;
+  readonly lines: Int32Array;
+}
+
+function isDeferred(a: PackedAnalysis | DeferredPacked | { objects: DocumentAnalysis }): a is DeferredPacked {
+  return "figureKeys" in a;
+}
+
+/**
  * One indexed document. Its analysis is kept packed (typed arrays); `analysis` rebuilds the objects
  * when a feature needs them, and the corpus keeps the last few rebuilt ones. Files that are not open
  * keep no text: `text` reads it again from disk when a feature asks (a hover's context line).
@@ -46,6 +65,7 @@ export type TextReader = () => string | undefined;
 export class CorpusDocument {
   private lineIndex: LineIndex | StoredLines | undefined;
   #packed: PackedAnalysis | undefined;
+  #deferred: DeferredPacked | undefined;
   #lineData: Int32Array | undefined;
   #pinned: DocumentAnalysis | undefined;
   #entities: EntitySummary | undefined;
@@ -55,7 +75,7 @@ export class CorpusDocument {
     /** Path relative to its workspace folder, for display (falls back to the file name). */
     readonly label: string,
     readonly version: number,
-    analysis: PackedAnalysis | { objects: DocumentAnalysis },
+    analysis: PackedAnalysis | DeferredPacked | { objects: DocumentAnalysis },
     lineData: Int32Array | undefined,
     private readonly source: string | TextReader,
     /** The analysis objects, when the document was stored with them. */
@@ -64,12 +84,13 @@ export class CorpusDocument {
     entities?: EntitySummary,
   ) {
     this.#entities = entities;
-    if (!("objects" in analysis)) this.#packed = analysis;
+    if (isDeferred(analysis)) this.#deferred = analysis;
+    else if (!("objects" in analysis)) this.#packed = analysis;
     this.#lineData = lineData;
   }
 
   get packed(): PackedAnalysis {
-    return (this.#packed ??= this.corpus.pack(this.objects!));
+    return (this.#packed ??= this.#deferred ? this.#deferred.packed : this.corpus.pack(this.objects!));
   }
 
   /** Whether the text is held in memory (open documents, the CLI) rather than read on demand. */
@@ -82,7 +103,7 @@ export class CorpusDocument {
   }
 
   get lines(): Lines {
-    return (this.lineIndex ??= typeof this.source === "string" ? new LineIndex(this.source) : new StoredLines(this.#lineData!));
+    return (this.lineIndex ??= typeof this.source === "string" ? new LineIndex(this.source) : new StoredLines((this.#lineData ??= this.#deferred!.lines)));
   }
 
   get analysis(): DocumentAnalysis {
@@ -94,19 +115,19 @@ export class CorpusDocument {
 
   /** The line table, for the persisted index. */
   get lineTable(): Int32Array {
-    return (this.#lineData ??= lineTable(this.text));
+    return (this.#lineData ??= this.#deferred ? this.#deferred.lines : lineTable(this.text));
   }
 
   get mentionCount(): number {
-    return this.objects ? this.objects.mentions.length : mentionCount(this.#packed!);
+    return this.objects ? this.objects.mentions.length : this.#deferred ? this.#deferred.mentionCount : mentionCount(this.#packed!);
   }
 
   get claimCount(): number {
-    return this.objects ? this.objects.claims.length : claimCount(this.#packed!);
+    return this.objects ? this.objects.claims.length : this.#deferred ? this.#deferred.claimCount : claimCount(this.#packed!);
   }
 
   get learned(): LearnedEntity[] {
-    return this.objects ? this.objects.learned : this.#packed!.learned;
+    return this.objects ? this.objects.learned : this.#deferred ? this.#deferred.learned : this.#packed!.learned;
   }
 
   /**
@@ -115,11 +136,12 @@ export class CorpusDocument {
    * walk a document's mentions to find them.
    */
   get entities(): EntitySummary {
-    return (this.#entities ??= summarizeEntities(this.objects ? this.objects.mentions : this.#packed!));
+    return (this.#entities ??= summarizeEntities(this.objects ? this.objects.mentions : this.packed));
   }
 
   /** The distinct figure keys. */
   figureKeys(): Set<string> {
+    if (this.#deferred) return new Set(this.#deferred.figureKeys);
     if (!this.objects) return figureKeys(this.#packed!);
     const keys = new Set<string>();
     for (const f of this.objects.figures) if (f.key) keys.add(f.key);
@@ -246,20 +268,21 @@ export class Corpus {
   }
 
   /**
-   * Stores a packed analysis (from a worker or the persisted index). `text` is the text itself, kept
-   * in memory, or a reader for documents whose text is read again only when needed.
+   * Stores a packed analysis (from a worker, or deferred: from the persisted index, with its entity
+   * summary). `text` is the text itself, kept in memory, or a reader for documents whose text is
+   * read again only when needed.
    */
   setPacked(
     uri: string,
-    packed: PackedAnalysis,
-    lines: Int32Array,
+    packed: PackedAnalysis | DeferredPacked,
+    lines: Int32Array | undefined,
     version: number,
     label: string | undefined,
     text: string | TextReader,
     fromIndex?: { entities: EntitySummary },
   ): CorpusDocument {
     // Strings from the persisted index are already one copy per string.
-    if (!fromIndex) this.internStrings(packed);
+    if (!fromIndex && !isDeferred(packed)) this.internStrings(packed);
     return this.store(new CorpusDocument(this, uri, label ?? uri.slice(uri.lastIndexOf("/") + 1), version, packed, lines, text, undefined, fromIndex?.entities));
   }
 
@@ -274,7 +297,12 @@ export class Corpus {
     const learned = doc.learned;
     for (const l of learned) push(getOr(this.learnedById, l.id), uri, l);
     const entities = doc.entities;
-    for (let k = 0; k < entities.ids.length; k++) getOr(this.byEntity, entities.ids[k], () => new DocumentCounts()).add(uri, entities.data[k * 4]);
+    for (let k = 0; k < entities.ids.length; k++) {
+      // Half a million of these in a warm start: no helper, no closure per call.
+      let per = this.byEntity.get(entities.ids[k]);
+      if (per === undefined) this.byEntity.set(entities.ids[k], (per = new DocumentCounts()));
+      per.add(uri, entities.data[k * 4]);
+    }
     for (const key of doc.figureKeys()) {
       getOr(this.byFigureKey, key).set(uri, undefined);
       this.figureLists.delete(key);
@@ -801,18 +829,6 @@ function summaryRow(doc: CorpusDocument, id: string): { count: number; first: nu
   const k = e.ids.indexOf(id);
   if (k < 0) return { count: 0, first: -1, full: -1, gloss: -1 };
   return { count: e.data[k * 4], first: e.data[k * 4 + 1], full: e.data[k * 4 + 2], gloss: e.data[k * 4 + 3] };
-}
-
-
-/** The distinct figure keys of a packed analysis. */
-function figureKeys(p: PackedAnalysis): Set<string> {
-  const keys = new Set<string>();
-  const n = figureCount(p);
-  for (let i = 0; i < n; i++) {
-    const k = figureKey(p, i);
-    if (k >= 0) keys.add(p.strings[k]);
-  }
-  return keys;
 }
 
 function getOr<K, V>(m: Map<K, V>, k: K, make: () => V = () => new Map() as V): V {
