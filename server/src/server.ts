@@ -600,7 +600,10 @@ documents.onDidOpen((e) => {
     sendStatus();
     // Ahead of the first keystroke in a large document.
     const doc = corpus.get(uri);
-    if (doc && doc.text.length >= INCREMENTAL_MIN_CHARS && documents.get(uri)?.version === doc.version) prepareSplice(doc.text, doc.analysis);
+    if (doc && doc.text.length >= INCREMENTAL_MIN_CHARS && documents.get(uri)?.version === doc.version) {
+      prepareSplice(doc.text, doc.analysis);
+      void corpus.catalog; // built now (a warm start has not needed it yet), not in the first keystroke
+    }
   });
 });
 documents.onDidChangeContent((e) => {

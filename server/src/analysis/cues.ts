@@ -170,6 +170,11 @@ function build(): Int32Array {
   return rootByRaw;
 }
 
+/** Builds the lexicon's tables now rather than in the first scan (before a first keystroke, say). */
+export function prepareLexicon(): void {
+  rootByRaw ??= build();
+}
+
 function clampSpan(text: string, span?: Span): [number, number] {
   const s = span ? Math.max(0, Math.min(span.start, text.length)) : 0;
   const e = span ? Math.max(s, Math.min(span.end, text.length)) : text.length;

@@ -23,6 +23,7 @@ import { recognizeEntities } from "./entities";
 import { segmentSentences } from "./sentences";
 import { findFigures, keyFigures } from "./figures";
 import { countLabels, findClaims, openFenceAt } from "./claims";
+import { prepareLexicon } from "./cues";
 
 /** One edit, in the coordinates of the previous text: [start, end) replaced by `insertedLength` code units. */
 export interface TextChange {
@@ -280,9 +281,10 @@ function tryWindow(
   return { ok: true, analysis: out };
 }
 
-/** Computes ahead what the first splice after a full analysis would otherwise compute (label counts). */
+/** Computes ahead what the first splice after a full analysis would otherwise compute (label counts, the cue lexicon). */
 export function prepareSplice(text: string, analysis: DocumentAnalysis): void {
   labelCountsOf(text, analysis);
+  prepareLexicon();
 }
 
 /** Speaker-label counts of an analysis, computed once and carried from splice to splice. */

@@ -288,6 +288,8 @@ export class Corpus {
 
   private store(doc: CorpusDocument): CorpusDocument {
     const uri = doc.uri;
+    const old = this.docs.get(uri);
+    if (old && sameTableEntries(old, doc)) return this.replace(old, doc);
     this.remove(uri);
     this.docs.set(uri, doc);
     this.sortedUris = undefined;
@@ -313,6 +315,24 @@ export class Corpus {
         getOr(getOr(this.glossAlias, alias), l.id, () => new Set<string>()).add(uri);
         getOr(this.aliasesOf, l.id, () => new Set<string>()).add(alias);
       }
+    }
+    return doc;
+  }
+
+  /**
+   * Puts a new version of a document in place of one that contributes the same entries to the
+   * cross-document tables (most keystrokes): only what is kept per position is forgotten.
+   */
+  private replace(old: CorpusDocument, doc: CorpusDocument): CorpusDocument {
+    this.docs.set(doc.uri, doc);
+    this.materialized.delete(old);
+    this.texts.delete(doc.uri);
+    this.forgetAnswers(old);
+    this.totals.mentions += doc.mentionCount - old.mentionCount;
+    this.totals.claims += doc.claimCount - old.claimCount;
+    for (const key of doc.figureKeys()) {
+      this.byFigureKey.get(key)?.set(doc.uri, undefined);
+      this.figureLists.delete(key);
     }
     return doc;
   }
@@ -758,6 +778,19 @@ function fuzzy(q: string, s: string): boolean {
 }
 
 /** The learned ids a gloss's names have elsewhere (analysis works them out; older entries are folded here). */
+/** Whether two versions of a document add the same entries to the corpus tables (entity counts, figure keys, learned entities). */
+function sameTableEntries(a: CorpusDocument, b: CorpusDocument): boolean {
+  const ea = a.entities;
+  const eb = b.entities;
+  if (ea.ids.length !== eb.ids.length) return false;
+  for (let k = 0; k < ea.ids.length; k++) if (ea.ids[k] !== eb.ids[k] || ea.data[k * 4] !== eb.data[k * 4]) return false;
+  const fa = a.figureKeys();
+  const fb = b.figureKeys();
+  if (fa.size !== fb.size) return false;
+  for (const k of fa) if (!fb.has(k)) return false;
+  return JSON.stringify(a.learned) === JSON.stringify(b.learned);
+}
+
 function glossAliases(l: LearnedEntity): string[] {
   return l.aliases ?? l.names.map((n) => learnedId(foldString(n)));
 }
