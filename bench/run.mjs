@@ -4,7 +4,7 @@
 // Numbers are printed, never asserted: a benchmark informs, it does not fail a build.
 //
 //   npm run bench                         (build, generate the corpus if needed, run everything)
-//   node bench/run.mjs [--docs 10000] [--mb 100] [--out bench/corpus] [--positions 1000] [--edits 10]
+//   node bench/run.mjs [--docs 10000] [--mb 100] [--out bench/corpus] [--positions 1000] [--edits 30]
 //                      [--settle 180] [--index-timeout 900] [--no-cspell] [--json bench/results.json]
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -33,7 +33,7 @@ process.env.MARGINALIA_LOG_TIMING = "1";
 const cfg = {
   server: path.resolve(opt("--server", path.join(root, "dist", "server.js"))),
   positions: Number(opt("--positions", 1000)),
-  edits: Number(opt("--edits", 10)),
+  edits: Number(opt("--edits", 30)),
   settleS: Number(opt("--settle", 180)),
   indexTimeoutS: Number(opt("--index-timeout", 900)),
   editTimeoutS: Number(opt("--edit-timeout", 120)),
