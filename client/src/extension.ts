@@ -1,4 +1,4 @@
-// The VS Code client: starts the language server over IPC and shows what it reports. No analysis.
+// The VS Code client: starts the language server over stdio and shows what it reports. No analysis.
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, State, CloseAction, ErrorAction, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 

@@ -1,5 +1,5 @@
 // The language server: wires the LSP to the corpus and the service. No analysis lives here.
-// Run as `node dist/server.js --stdio` (or over IPC from the VS Code client).
+// Run as `node dist/server.js --stdio` (how the VS Code client starts it; --node-ipc works too).
 import {
   createConnection,
   ProposedFeatures,

@@ -343,7 +343,7 @@ const cases: Case[] = [
           .filter((d) => {
             try {
               const cmd = fs.readFileSync(`/proc/${d}/cmdline`, "utf8");
-              return cmd.includes(extPath) && cmd.includes("server.js") && cmd.includes("--node-ipc");
+              return cmd.includes(extPath) && cmd.includes("server.js") && cmd.includes("--stdio");
             } catch {
               return false;
             }
