@@ -344,7 +344,7 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
         const cached = cache?.lookupFile(uri, file);
         if (cached) {
           wanted.set(uri, --diskVersion);
-          corpus.setPacked(uri, cached, undefined, diskVersion, labelOf(uri), diskText(file, true), cached);
+          corpus.setPacked(uri, cached, undefined, diskVersion, labelOf(uri), diskText(file, true));
           fromCache++;
         } else {
           const version = --diskVersion;

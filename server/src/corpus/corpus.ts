@@ -42,6 +42,7 @@ export type TextReader = () => string | undefined;
  * says of it, so a warm start reads the typed arrays of a document when a feature first asks.
  */
 export interface DeferredPacked {
+  readonly entities: EntitySummary;
   readonly mentionCount: number;
   readonly claimCount: number;
   readonly learned: LearnedEntity[];
@@ -80,12 +81,11 @@ export class CorpusDocument {
     private readonly source: string | TextReader,
     /** The analysis objects, when the document was stored with them. */
     readonly objects = "objects" in analysis ? analysis.objects : undefined,
-    /** The entity summary, when it is known already (the persisted index keeps it). */
-    entities?: EntitySummary,
   ) {
-    this.#entities = entities;
-    if (isDeferred(analysis)) this.#deferred = analysis;
-    else if (!("objects" in analysis)) this.#packed = analysis;
+    if (isDeferred(analysis)) {
+      this.#deferred = analysis;
+      this.#entities = analysis.entities;
+    } else if (!("objects" in analysis)) this.#packed = analysis;
     this.#lineData = lineData;
   }
 
@@ -268,28 +268,21 @@ export class Corpus {
   }
 
   /**
-   * Stores a packed analysis (from a worker, or deferred: from the persisted index, with its entity
-   * summary). `text` is the text itself, kept in memory, or a reader for documents whose text is
-   * read again only when needed.
+   * Stores a packed analysis: from a worker, with its line table, or deferred (from the persisted
+   * index). `text` is the text itself, kept in memory, or a reader for documents whose text is read
+   * again only when needed.
    */
-  setPacked(
-    uri: string,
-    packed: PackedAnalysis | DeferredPacked,
-    lines: Int32Array | undefined,
-    version: number,
-    label: string | undefined,
-    text: string | TextReader,
-    fromIndex?: { entities: EntitySummary },
-  ): CorpusDocument {
+  setPacked(uri: string, packed: PackedAnalysis | DeferredPacked, lines: Int32Array | undefined, version: number, label: string | undefined, text: string | TextReader): CorpusDocument {
     // Strings from the persisted index are already one copy per string.
-    if (!fromIndex && !isDeferred(packed)) this.internStrings(packed);
-    return this.store(new CorpusDocument(this, uri, label ?? uri.slice(uri.lastIndexOf("/") + 1), version, packed, lines, text, undefined, fromIndex?.entities));
+    if (!isDeferred(packed)) this.internStrings(packed);
+    return this.store(new CorpusDocument(this, uri, label ?? uri.slice(uri.lastIndexOf("/") + 1), version, packed, lines, text));
   }
 
   private store(doc: CorpusDocument): CorpusDocument {
     const uri = doc.uri;
     const old = this.docs.get(uri);
-    if (old && sameTableEntries(old, doc)) return this.replace(old, doc);
+    const keys = doc.figureKeys();
+    if (old && sameTableEntries(old, doc, keys)) return this.replace(old, doc, keys);
     this.remove(uri);
     this.docs.set(uri, doc);
     this.sortedUris = undefined;
@@ -305,7 +298,7 @@ export class Corpus {
       if (per === undefined) this.byEntity.set(entities.ids[k], (per = new DocumentCounts()));
       per.add(uri, entities.data[k * 4]);
     }
-    for (const key of doc.figureKeys()) {
+    for (const key of keys) {
       getOr(this.byFigureKey, key).set(uri, undefined);
       this.figureLists.delete(key);
     }
@@ -323,14 +316,14 @@ export class Corpus {
    * Puts a new version of a document in place of one that contributes the same entries to the
    * cross-document tables (most keystrokes): only what is kept per position is forgotten.
    */
-  private replace(old: CorpusDocument, doc: CorpusDocument): CorpusDocument {
+  private replace(old: CorpusDocument, doc: CorpusDocument, keys: Set<string>): CorpusDocument {
     this.docs.set(doc.uri, doc);
     this.materialized.delete(old);
     this.texts.delete(doc.uri);
     this.forgetAnswers(old);
     this.totals.mentions += doc.mentionCount - old.mentionCount;
     this.totals.claims += doc.claimCount - old.claimCount;
-    for (const key of doc.figureKeys()) {
+    for (const key of keys) {
       this.byFigureKey.get(key)?.set(doc.uri, undefined);
       this.figureLists.delete(key);
     }
@@ -777,20 +770,19 @@ function fuzzy(q: string, s: string): boolean {
   return i === q.length && q.length >= 2;
 }
 
-/** The learned ids a gloss's names have elsewhere (analysis works them out; older entries are folded here). */
 /** Whether two versions of a document add the same entries to the corpus tables (entity counts, figure keys, learned entities). */
-function sameTableEntries(a: CorpusDocument, b: CorpusDocument): boolean {
+function sameTableEntries(a: CorpusDocument, b: CorpusDocument, bKeys: Set<string>): boolean {
   const ea = a.entities;
   const eb = b.entities;
   if (ea.ids.length !== eb.ids.length) return false;
   for (let k = 0; k < ea.ids.length; k++) if (ea.ids[k] !== eb.ids[k] || ea.data[k * 4] !== eb.data[k * 4]) return false;
-  const fa = a.figureKeys();
-  const fb = b.figureKeys();
-  if (fa.size !== fb.size) return false;
-  for (const k of fa) if (!fb.has(k)) return false;
+  const aKeys = a.figureKeys();
+  if (aKeys.size !== bKeys.size) return false;
+  for (const k of aKeys) if (!bKeys.has(k)) return false;
   return JSON.stringify(a.learned) === JSON.stringify(b.learned);
 }
 
+/** The learned ids a gloss's names have elsewhere (analysis works them out; older entries are folded here). */
 function glossAliases(l: LearnedEntity): string[] {
   return l.aliases ?? l.names.map((n) => learnedId(foldString(n)));
 }
