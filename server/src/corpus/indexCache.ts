@@ -17,9 +17,9 @@
 //     u32 uri, language, learned (JSON of LearnedEntity[], or 0xffffffff: none), string count,
 //     ints length, nums length, lines length, entity count, mention count, claim count, figure key
 //     count, 0; f64 size, mtimeMs, bulk offset (from the file's start);
-//     u32 strings × string count, u32 entity ids × entity count, i32 entity summary rows (4 per
-//     entity), u32 figure keys × figure key count (each list padded to 8)
-//   bulk, per document: i32 ints, f64 nums, i32 lines (each padded to 8)
+//     u32 entity ids × entity count, i32 entity summary rows (4 per entity), u32 figure keys ×
+//     figure key count (each list padded to 8)
+//   bulk, per document: i32 ints, f64 nums, i32 lines, u32 strings × string count (each padded to 8)
 import { createHash } from "node:crypto";
 import fsSync, { promises as fs } from "node:fs";
 import path from "node:path";
@@ -31,18 +31,24 @@ import type { DeferredPacked } from "./corpus";
 /** Bump when analysis output changes shape or meaning: old caches are then ignored. */
 export const ANALYZER_VERSION = 4;
 const MAGIC = 0x5844494d; // "MIDX"
-const FORMAT = 3;
+const FORMAT = 4;
 const NONE = 0xffffffff;
 const FIXED = 12 * 4 + 3 * 8;
 
-/** Where a document's typed arrays are in the index file, and how long each is. */
+/** Where a document's arrays are in the index file, and how long each is. */
 interface Bulk {
   fd: number;
   offset: number;
   ints: number;
   nums: number;
   lines: number;
+  strings: number;
+  /** The index's string table, which the document's string indexes point into. */
+  table: readonly string[];
 }
+
+/** Bytes of a document's arrays in the bulk section. */
+const bulkBytes = (ints: number, nums: number, lines: number, strings: number) => align8(ints * 4) + nums * 8 + align8(lines * 4) + align8(strings * 4);
 
 /**
  * One document of the index. Loaded from a file, its typed arrays stay on disk until `packed` or
@@ -57,7 +63,7 @@ export class CachedDocument implements DeferredPacked {
     readonly mtimeMs: number,
     /** The document's entity summary (kept so a warm start does not recompute it). */
     readonly entities: EntitySummary,
-    private readonly meta: { language: PackedAnalysis["language"]; strings: string[]; learned: LearnedEntity[]; mentionCount: number; claimCount: number; figureKeys: string[] },
+    private readonly meta: { language: PackedAnalysis["language"]; learned: LearnedEntity[]; mentionCount: number; claimCount: number; figureKeys: string[] },
     private bulk?: Bulk,
     packed?: PackedAnalysis,
     lines?: Int32Array,
@@ -67,7 +73,7 @@ export class CachedDocument implements DeferredPacked {
   }
 
   static of(size: number, mtimeMs: number, packed: PackedAnalysis, lines: Int32Array, entities: EntitySummary): CachedDocument {
-    const meta = { language: packed.language, strings: packed.strings, learned: packed.learned, mentionCount: mentionCount(packed), claimCount: claimCount(packed), figureKeys: [...figureKeys(packed)] };
+    const meta = { language: packed.language, learned: packed.learned, mentionCount: mentionCount(packed), claimCount: claimCount(packed), figureKeys: [...figureKeys(packed)] };
     return new CachedDocument(size, mtimeMs, entities, meta, undefined, packed, lines);
   }
 
@@ -96,12 +102,20 @@ export class CachedDocument implements DeferredPacked {
     const b = this.bulk!;
     const intsBytes = align8(b.ints * 4);
     const numsBytes = b.nums * 8;
-    const bytes = intsBytes + numsBytes + align8(b.lines * 4);
+    const linesBytes = align8(b.lines * 4);
+    const bytes = bulkBytes(b.ints, b.nums, b.lines, b.strings);
     // Its own buffer, so the views are aligned and nothing else is kept alive by them.
     const buf = new ArrayBuffer(bytes);
     const got = fsSync.readSync(b.fd, new Uint8Array(buf), 0, bytes, b.offset);
     if (got !== bytes) throw new Error(`the persisted index was cut short (${got} of ${bytes} bytes at ${b.offset})`);
-    const { language, strings, learned } = this.meta;
+    const ids = new Uint32Array(buf, intsBytes + numsBytes + linesBytes, b.strings);
+    const strings = new Array<string>(b.strings);
+    for (let k = 0; k < b.strings; k++) {
+      const s = b.table[ids[k]];
+      if (s === undefined) throw new Error("bad string index in the persisted index");
+      strings[k] = s;
+    }
+    const { language, learned } = this.meta;
     this.#packed = { language, strings, learned, ints: new Int32Array(buf, 0, b.ints), nums: new Float64Array(buf, intsBytes, b.nums) };
     this.#lines = new Int32Array(buf, intsBytes + numsBytes, b.lines);
     this.bulk = undefined;
@@ -261,7 +275,7 @@ function* encode(documents: Map<string, CachedDocument>, key: string): Generator
   const utf8 = Buffer.from(strings.join(""), "utf8");
   const lengths = Buffer.alloc(strings.length * 4);
   strings.forEach((s, i) => lengths.writeUInt32LE(s.length, i * 4));
-  const directoryBytes = entries.reduce((n, e) => n + FIXED + align8(e.strings.length * 4) + align8(e.entityIds.length * 4) + align8(e.entityIds.length * 16) + align8(e.figureKeys.length * 4), 0);
+  const directoryBytes = entries.reduce((n, e) => n + FIXED + align8(e.entityIds.length * 4) + align8(e.entityIds.length * 16) + align8(e.figureKeys.length * 4), 0);
   const stringsBytes = align8(lengths.length + utf8.length);
   const header = Buffer.from(JSON.stringify({ version: ANALYZER_VERSION, key, documents: entries.length, strings: strings.length, stringBytes: utf8.length, directoryBytes } satisfies Header), "utf8");
   const head = Buffer.alloc(align8(12 + header.length));
@@ -273,7 +287,6 @@ function* encode(documents: Map<string, CachedDocument>, key: string): Generator
   yield lengths;
   yield utf8;
   yield Buffer.alloc(stringsBytes - (lengths.length + utf8.length));
-  const bulkBytes = (d: CachedDocument) => align8(d.packed.ints.length * 4) + d.packed.nums.length * 8 + align8(d.lines.length * 4);
   const CHUNK = 250;
   let bulkAt = head.length + stringsBytes + directoryBytes;
   for (let i = 0; i < entries.length; i += CHUNK) {
@@ -286,14 +299,14 @@ function* encode(documents: Map<string, CachedDocument>, key: string): Generator
       fixed.writeDoubleLE(size, 48);
       fixed.writeDoubleLE(mtimeMs, 56);
       fixed.writeDoubleLE(bulkAt, 64);
-      bulkAt += bulkBytes(e.d);
-      parts.push(fixed, u32s(e.strings), u32s(e.entityIds), padded(entities.data), u32s(e.figureKeys));
+      bulkAt += bulkBytes(packed.ints.length, packed.nums.length, lines.length, e.strings.length);
+      parts.push(fixed, u32s(e.entityIds), padded(entities.data), u32s(e.figureKeys));
     }
     yield Buffer.concat(parts);
   }
   for (let i = 0; i < entries.length; i += CHUNK) {
     const parts: Buffer[] = [];
-    for (const e of entries.slice(i, i + CHUNK)) parts.push(padded(e.d.packed.ints), padded(e.d.packed.nums), padded(e.d.lines));
+    for (const e of entries.slice(i, i + CHUNK)) parts.push(padded(e.d.packed.ints), padded(e.d.packed.nums), padded(e.d.lines), u32s(e.strings));
     yield Buffer.concat(parts);
   }
 }
@@ -374,39 +387,42 @@ function decodeDirectory(dir: Directory, key: string): Map<string, CachedDocumen
   };
   const fd = dir.handle.fd;
   const docs = new Map<string, CachedDocument>();
+  // Every record and list starts on 8 bytes: read through typed-array views, not Buffer reads.
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+  const doubles = new Float64Array(data.buffer, data.byteOffset, data.length >> 3);
   for (let n = 0; n < header.documents; n++) {
     need(FIXED);
-    const u32 = (k: number) => data.readUInt32LE(at + k * 4);
-    const stringCount = u32(3);
-    const intsLength = u32(4);
-    const numsLength = u32(5);
-    const linesLength = u32(6);
-    const entityCount = u32(7);
-    const figureKeyCount = u32(10);
-    const learned = u32(2);
+    const w = at >> 2;
+    const stringCount = words[w + 3];
+    const intsLength = words[w + 4];
+    const numsLength = words[w + 5];
+    const linesLength = words[w + 6];
+    const entityCount = words[w + 7];
+    const figureKeyCount = words[w + 10];
+    const learned = words[w + 2];
     const meta = {
-      language: string(u32(1)) as PackedAnalysis["language"],
-      strings: new Array<string>(stringCount),
+      language: string(words[w + 1]) as PackedAnalysis["language"],
       learned: learned === NONE ? [] : (JSON.parse(string(learned)) as LearnedEntity[]),
-      mentionCount: u32(8),
-      claimCount: u32(9),
+      mentionCount: words[w + 8],
+      claimCount: words[w + 9],
       figureKeys: new Array<string>(figureKeyCount),
     };
-    const uri = string(u32(0));
-    const size = data.readDoubleLE(at + 48);
-    const mtimeMs = data.readDoubleLE(at + 56);
-    const bulk: Bulk = { fd, offset: data.readDoubleLE(at + 64), ints: intsLength, nums: numsLength, lines: linesLength };
-    if (bulk.offset + align8(intsLength * 4) + numsLength * 8 + align8(linesLength * 4) > fileSize) throw new Error("truncated index");
+    const uri = string(words[w]);
+    const d = at >> 3;
+    const size = doubles[d + 6];
+    const mtimeMs = doubles[d + 7];
+    const bulk: Bulk = { fd, offset: doubles[d + 8], ints: intsLength, nums: numsLength, lines: linesLength, strings: stringCount, table: strings };
+    if (bulk.offset + bulkBytes(intsLength, numsLength, linesLength, stringCount) > fileSize) throw new Error("truncated index");
     at += FIXED;
-    need(align8(stringCount * 4) + align8(entityCount * 4) + align8(entityCount * 16) + align8(figureKeyCount * 4));
-    for (let k = 0; k < stringCount; k++) meta.strings[k] = string(data.readUInt32LE(at + k * 4));
-    at += align8(stringCount * 4);
+    need(align8(entityCount * 4) + align8(entityCount * 16) + align8(figureKeyCount * 4));
+    let k0 = at >> 2;
     const ids = new Array<string>(entityCount);
-    for (let k = 0; k < entityCount; k++) ids[k] = string(data.readUInt32LE(at + k * 4));
+    for (let k = 0; k < entityCount; k++) ids[k] = string(words[k0 + k]);
     at += align8(entityCount * 4);
     const entities: EntitySummary = { ids, data: new Int32Array(data.buffer, data.byteOffset + at, entityCount * 4) };
     at += align8(entityCount * 16);
-    for (let k = 0; k < figureKeyCount; k++) meta.figureKeys[k] = string(data.readUInt32LE(at + k * 4));
+    k0 = at >> 2;
+    for (let k = 0; k < figureKeyCount; k++) meta.figureKeys[k] = string(words[k0 + k]);
     at += align8(figureKeyCount * 4);
     docs.set(uri, new CachedDocument(size, mtimeMs, entities, meta, bulk));
   }
