@@ -15,6 +15,19 @@ function walk(dir, pick) {
   });
 }
 
+// The server's data (entity catalog, lexicons) as JSON.parse of a string rather than object
+// literals: V8 parses JSON about twice as fast as the same data as code (the catalog loaded in
+// 25 ms as a literal, 13.5 ms this way).
+const dataAsJson = {
+  name: "data-as-json",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]server[\\/]data[\\/][^\\/]+\.json$/ }, async (args) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(await fs.promises.readFile(args.path, "utf8"))))});`,
+      loader: "js",
+    }));
+  },
+};
+
 const builds = tests
   ? [
       {
@@ -26,7 +39,7 @@ const builds = tests
     ]
   : [
       { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
-      { ...common, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli.ts", worker: "server/src/worker.ts" }, outdir: "dist", banner: { js: "" } },
+      { ...common, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli.ts", worker: "server/src/worker.ts" }, outdir: "dist", banner: { js: "" }, plugins: [dataAsJson] },
     ];
 
 if (watch) {
