@@ -294,7 +294,22 @@ function folderFilter(): (uri: string) => boolean {
 }
 
 function folderOf(uri: string): WorkspaceFolder | undefined {
-  return folders.filter((f) => uri.startsWith(f.uri.endsWith("/") ? f.uri : f.uri + "/")).sort((a, b) => b.uri.length - a.uri.length)[0];
+  // The innermost folder holding the uri (folders may nest).
+  let best: WorkspaceFolder | undefined;
+  for (const f of folders) if (uri.startsWith(f.uri.endsWith("/") ? f.uri : f.uri + "/") && (!best || f.uri.length > best.uri.length)) best = f;
+  return best;
+}
+
+/** A folder's path on disk, without a trailing separator (worked out once per folder: labels need it per file). */
+const folderPaths = new Map<string, string>();
+function folderPathOf(f: WorkspaceFolder): string {
+  let p = folderPaths.get(f.uri);
+  if (p === undefined) {
+    p = fileURLToPath(f.uri);
+    if (p.length > 1 && p.endsWith(path.sep)) p = p.slice(0, -1);
+    folderPaths.set(f.uri, p);
+  }
+  return p;
 }
 
 /**
@@ -307,10 +322,14 @@ function readFolderSource(file: string, discovered = false): ReturnType<typeof r
 }
 
 function labelOf(uri: string): string {
-  const f = folderOf(uri);
   if (!uri.startsWith("file:")) return uri.slice(uri.lastIndexOf("/") + 1);
   try {
-    return f ? path.relative(fileURLToPath(f.uri), fileURLToPath(uri)).split(path.sep).join("/") : path.basename(fileURLToPath(uri));
+    const file = fileURLToPath(uri);
+    const f = folderOf(uri);
+    if (!f) return path.basename(file);
+    const root = folderPathOf(f);
+    const rel = file.startsWith(root + path.sep) ? file.slice(root.length + 1) : path.relative(root, file);
+    return path.sep === "/" ? rel : rel.split(path.sep).join("/");
   } catch {
     return uri;
   }
