@@ -47,6 +47,13 @@ interface Bulk {
   table: readonly string[];
 }
 
+/** A string of the index's table, by index; an index past its end means the file is not to be trusted. */
+function stringAt(table: readonly string[], k: number): string {
+  const s = table[k];
+  if (s === undefined) throw new Error("bad string index in the persisted index");
+  return s;
+}
+
 /** Bytes of a document's arrays in the bulk section. */
 const bulkBytes = (ints: number, nums: number, lines: number, strings: number) => align8(ints * 4) + nums * 8 + align8(lines * 4) + align8(strings * 4);
 
@@ -110,11 +117,7 @@ export class CachedDocument implements DeferredPacked {
     if (got !== bytes) throw new Error(`the persisted index was cut short (${got} of ${bytes} bytes at ${b.offset})`);
     const ids = new Uint32Array(buf, intsBytes + numsBytes + linesBytes, b.strings);
     const strings = new Array<string>(b.strings);
-    for (let k = 0; k < b.strings; k++) {
-      const s = b.table[ids[k]];
-      if (s === undefined) throw new Error("bad string index in the persisted index");
-      strings[k] = s;
-    }
+    for (let k = 0; k < b.strings; k++) strings[k] = stringAt(b.table, ids[k]);
     const { language, learned } = this.meta;
     this.#packed = { language, strings, learned, ints: new Int32Array(buf, 0, b.ints), nums: new Float64Array(buf, intsBytes, b.nums) };
     this.#lines = new Int32Array(buf, intsBytes + numsBytes, b.lines);
@@ -380,11 +383,7 @@ function decodeDirectory(dir: Directory, key: string): Map<string, CachedDocumen
   const need = (n: number) => {
     if (at + n > data.length) throw new Error("truncated index");
   };
-  const string = (k: number) => {
-    const s = strings[k];
-    if (s === undefined) throw new Error("bad string index");
-    return s;
-  };
+  const string = (k: number) => stringAt(strings, k);
   const fd = dir.handle.fd;
   const docs = new Map<string, CachedDocument>();
   // Every record and list starts on 8 bytes: read through typed-array views, not Buffer reads.
