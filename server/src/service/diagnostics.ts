@@ -45,6 +45,9 @@ export interface Diagnostic {
 }
 
 
+/** The codes codeOf gives claims. */
+const CLAIM_CODES: readonly DiagnosticCodeName[] = ["rumor", "unconfirmed", "speculation", "disputed"];
+
 export function codeOf(c: Claim): DiagnosticCodeName | undefined {
   switch (c.certainty) {
     case "rumor":
@@ -151,7 +154,10 @@ export function documentDiagnostics(
   const judged = annotations.filter((a) => a.annotation.body?.verdict);
   const verdictOn = (start: number, end: number) => judged.find((a) => a.anchor.start < end && start < a.anchor.end);
   const used = new Set<AnchoredAnnotation>();
-  doc.analysis.claims.forEach((claim, index) => {
+  // With every claim code "off" and no verdict to place, the claims are not read at all (reading
+  // them rebuilds a closed document's analysis).
+  const claimsWanted = judged.length > 0 || CLAIM_CODES.some((c) => level(c) !== undefined);
+  if (claimsWanted) doc.analysis.claims.forEach((claim, index) => {
     const v = verdictOn(claim.start, claim.end);
     if (v) return void used.add(v);
     const code = codeOf(claim);
