@@ -138,6 +138,8 @@ let canConfigure = false;
 let canWatchDynamically = false;
 let canTrackFolders = false;
 let canRefresh = { inlayHints: false, semanticTokens: false, codeLens: false };
+/** Whether the client takes related information in diagnostics; without it, none is sent. */
+let canRelate = true;
 let indexing = false;
 /** The persisted index (warm start), when the client gave a storage folder. */
 let cache: IndexCache | undefined;
@@ -156,6 +158,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canTrackFolders = !!params.capabilities.workspace?.workspaceFolders;
   const ws = params.capabilities.workspace;
   canRefresh = { inlayHints: !!ws?.inlayHint?.refreshSupport, semanticTokens: !!ws?.semanticTokens?.refreshSupport, codeLens: !!ws?.codeLens?.refreshSupport };
+  canRelate = params.capabilities.textDocument?.publishDiagnostics?.relatedInformation === true;
   pool = new AnalysisPool(builtin, [], path.join(__dirname, "worker.js"), undefined, log, () => corpus.catalog);
   const options = params.initializationOptions as { trusted?: boolean; storagePath?: string } | undefined;
   trusted = options?.trusted !== false;
@@ -567,7 +570,8 @@ function publishNow(): void {
       const open = !!documents.get(uri);
       // Open documents keep their diagnostics' costly parts between keystrokes.
       const cache = open && doc ? { store: diagnosticsCache, generation: corpus.generation } : undefined;
-      const diagnostics = doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored, cache) : [];
+      const computed = doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored, cache) : [];
+      const diagnostics = canRelate ? computed : computed.map(({ relatedInformation: _, ...d }) => d);
       // Labelled with the version that was analysed (not the editor's latest, which may still be on its way).
       const version = open && doc && doc.version >= 0 ? doc.version : undefined;
       // The full analysis after a burst of edits usually agrees with what the keystrokes published: not sent again.

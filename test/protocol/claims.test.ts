@@ -43,6 +43,25 @@ test("the unconfirmed GPU report is a Warning naming its cue and speaker, linked
   assert.ok(related.includes(path.basename(file("004"))), `related: ${related}`);
 });
 
+test("a client that does not take related information gets the same Warning without it", async () => {
+  const plain = new LspClient();
+  try {
+    // LSP: publishDiagnostics.relatedInformation not declared.
+    await plain.initialize(seeds, { textDocument: { hover: { contentFormat: ["markdown"] } } });
+    await plain.indexed();
+    const f = file("002");
+    const uri = plain.open(f);
+    const text = read(f);
+    const start = positionOf(text, "DeepSeek 大约有 5 万块 GPU", 0, "start");
+    const d = await plain.waitFor(() => (plain.diagnostics.get(uri) ?? []).find((x) => x.severity === 2 && x.range.start.line === start.line && x.code === "unconfirmed"), 20000, "warning");
+    assert.match(d.message, /并未得到官方确认/);
+    assert.equal(d.relatedInformation, undefined);
+    assert.ok((plain.diagnostics.get(uri) ?? []).every((x) => x.relatedInformation === undefined));
+  } finally {
+    plain.close();
+  }
+});
+
 test("plain factual sentences get no Warning", async () => {
   const f = file("001");
   const uri = client.open(f);
