@@ -2,7 +2,13 @@
 // off hides the claims' diagnostics and nothing else.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { Corpus } from "../../server/src/corpus/corpus";
+import { relatedClaims } from "../../server/src/corpus/related";
+import { analyzeDocument } from "../../server/src/analysis/analyze";
+import { packAnalysis } from "../../server/src/analysis/packed";
+import { lineTable } from "../../server/src/analysis/lineTable";
 import { documentDiagnostics, type DiagnosticCodeName, type SeverityName } from "../../server/src/service/diagnostics";
 import { anchorAll, createSelector, makeAnnotation } from "../../server/src/annotations";
 
@@ -49,4 +55,31 @@ test("claim codes off: a verdict on a claim is still reported as on that claim",
 test("everything off: no diagnostics at all", () => {
   const off = Object.fromEntries(["rumor", "unconfirmed", "speculation", "disputed", "figure-mismatch", "verdict-false", "verdict-disputed", "verdict-unverified", "verified"].map((c) => [c, "off"]));
   assert.deepEqual(documentDiagnostics(corpus(), A, off as Partial<Record<DiagnosticCodeName, SeverityName>>), []);
+});
+
+test("a closed document (packed, text read on demand) gets the same diagnostics and related claims as an open one", () => {
+  const dir = path.resolve("seeds");
+  const texts = new Map<string, string>([
+    [A, textA],
+    [B, textB],
+  ]);
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".md") || f.endsWith(".txt"))) texts.set(`file:///w/${f}`, fs.readFileSync(path.join(dir, f), "utf8"));
+  const open = new Corpus();
+  const closed = new Corpus();
+  for (const [uri, text] of texts) {
+    open.set(uri, text);
+    const packed = packAnalysis(analyzeDocument(text, closed.catalog));
+    closed.setPacked(uri, packed, lineTable(text), 0, undefined, () => text);
+  }
+  let compared = 0;
+  for (const uri of texts.keys()) {
+    const expected = documentDiagnostics(open, uri);
+    assert.deepEqual(documentDiagnostics(closed, uri), expected, uri);
+    compared += expected.length;
+    open.get(uri)!.analysis.claims.forEach((claim, index) => {
+      const plain = (r: ReturnType<typeof relatedClaims>) => r.map((x) => ({ ...x, claim: { ...x.claim } }));
+      assert.deepEqual(plain(relatedClaims(closed, { uri, claim: closed.claimOf(uri, index)!, index })), plain(relatedClaims(open, { uri, claim, index })), `${uri} claim ${index}`);
+    });
+  }
+  assert.ok(compared > 10, `only ${compared} diagnostics compared`);
 });

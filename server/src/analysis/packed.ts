@@ -268,6 +268,10 @@ export function claimStart(p: PackedAnalysis, i: number): number {
   return p.ints[claimBase(p) + i * CLAIM];
 }
 
+export function claimCertainty(p: PackedAnalysis, i: number): Certainty {
+  return CERTAINTIES[p.ints[claimBase(p) + i * CLAIM + 2]];
+}
+
 export function claimEnd(p: PackedAnalysis, i: number): number {
   return p.ints[claimBase(p) + i * CLAIM + 1];
 }

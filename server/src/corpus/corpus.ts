@@ -1,7 +1,7 @@
 // The workspace index (DESIGN.md §2): documents, their analyses (packed: analysis/packed.ts), and the
 // cross-document tables (entity → documents, figure key → figures, gloss aliases), updated by
 // difference when one document changes so a keystroke never rebuilds the whole corpus.
-import type { Claim, DocumentAnalysis, EntityDef, Figure, LearnedEntity, Mention } from "../analysis/types";
+import type { Certainty, Claim, DocumentAnalysis, EntityDef, Figure, LearnedEntity, Mention } from "../analysis/types";
 import { Catalog, type UserEntity } from "../analysis/catalog";
 import { analyzeDocument } from "../analysis/analyze";
 import { learnedId } from "../analysis/entities";
@@ -10,6 +10,7 @@ import { LineIndex } from "../analysis/lines";
 import { lineTable, StoredLines } from "../analysis/lineTable";
 import { summarizeEntities, type EntitySummary } from "../analysis/entitySummary";
 import {
+  claimCertainty,
   claimCount,
   claimEnd,
   claimStart,
@@ -128,6 +129,20 @@ export class CorpusDocument {
 
   get learned(): LearnedEntity[] {
     return this.objects ? this.objects.learned : this.#deferred ? this.#deferred.learned : this.#packed!.learned;
+  }
+
+  /**
+   * Calls `fn` with each claim whose certainty `wanted` accepts, in order. A document that keeps no
+   * objects builds only those claims from its packed analysis: diagnostics of every closed document
+   * need their few unverified or hedged claims, and building all the others was most of the garbage.
+   */
+  forEachClaim(wanted: (certainty: Certainty) => boolean, fn: (claim: Claim, index: number) => void): void {
+    if (this.objects || this.hasText) {
+      this.analysis.claims.forEach((c, i) => wanted(c.certainty) && fn(c, i));
+      return;
+    }
+    const p = this.packed;
+    for (let i = 0, n = claimCount(p); i < n; i++) if (wanted(claimCertainty(p, i))) fn(unpackClaim(p, i), i);
   }
 
   /**
@@ -607,22 +622,39 @@ export class Corpus {
   }
 
   claimAt(uri: string, offset: number): ClaimRef | undefined {
+    const index = this.claimIndexAt(uri, offset);
+    return index < 0 ? undefined : { uri, claim: this.claimOf(uri, index)!, index };
+  }
+
+  /**
+   * The index of the claim covering `offset`, or -1, without rebuilding any claim: lookups that
+   * weigh hundreds of candidate claims build only the ones they keep (claimOf).
+   */
+  claimIndexAt(uri: string, offset: number): number {
     const d = this.docs.get(uri);
-    if (!d) return undefined;
+    if (!d) return -1;
     // Claims are in document order and do not overlap: the last one starting at or before the offset.
     if (d.objects) {
       const claims = d.objects.claims;
       const hi = lastStartingAtOrBefore(claims.length, offset, (k) => claims[k].start);
-      for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claims[i].start <= offset && offset <= claims[i].end) return { uri, claim: claims[i], index: i };
-      return undefined;
+      for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claims[i].start <= offset && offset <= claims[i].end) return i;
+      return -1;
     }
     const p = d.packed;
     const hi = lastStartingAtOrBefore(claimCount(p), offset, (k) => claimStart(p, k));
-    for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claimStart(p, i) <= offset && offset <= claimEnd(p, i)) return { uri, claim: unpackClaim(p, i), index: i };
-    return undefined;
+    for (let i = hi; i >= 0 && i >= hi - 2; i--) if (claimStart(p, i) <= offset && offset <= claimEnd(p, i)) return i;
+    return -1;
   }
 
-  /** Figures that share a key, across documents. */
+  /** A document's claim by index (rebuilt from the packed analysis when the document keeps no objects). */
+  claimOf(uri: string, index: number): Claim | undefined {
+    const d = this.docs.get(uri);
+    if (!d) return undefined;
+    if (d.objects) return d.objects.claims[index];
+    const p = d.packed;
+    return index >= 0 && index < claimCount(p) ? unpackClaim(p, index) : undefined;
+  }
+
   figuresByKey(key: string): readonly FigureRef[] {
     const cached = this.figureLists.get(key);
     if (cached) return cached;

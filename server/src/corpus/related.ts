@@ -28,11 +28,12 @@ const MAX_SCAN = 500;
 export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): RelatedClaim[] {
   const doc = corpus.get(ref.uri);
   if (!doc) return [];
-  const found = new Map<string, RelatedClaim>();
-  const add = (r: RelatedClaim) => {
-    const k = `${r.uri}#${r.index}`;
+  // Candidates by document and claim index: hundreds may be weighed, and only the claims kept are built.
+  const found = new Map<string, { uri: string; index: number; reason: string; score: number }>();
+  const add = (uri: string, index: number, reason: string, score: number) => {
+    const k = `${uri}#${index}`;
     const cur = found.get(k);
-    if (!cur || cur.score < r.score) found.set(k, r);
+    if (!cur || cur.score < score) found.set(k, { uri, index, reason, score });
   };
   // 1. Shared figure keys with compatible values.
   for (const fi of ref.claim.figures) {
@@ -42,8 +43,8 @@ export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): Relate
     for (const other of corpus.figuresByKey(f.key)) {
       if (++scanned > MAX_SCAN) break; // a key quoted everywhere links plenty without scanning it all
       if (other.uri === ref.uri || !compatible(f, other.figure)) continue;
-      const c = corpus.claimAt(other.uri, other.figure.start);
-      if (c) add({ ...c, reason: `same figure (${f.key}: ${other.figure.display})`, score: 10 });
+      const index = corpus.claimIndexAt(other.uri, other.figure.start);
+      if (index >= 0) add(other.uri, index, `same figure (${f.key}: ${other.figure.display})`, 10);
     }
   }
   // 2. Distinctive shared entities: inverse document frequency, at least two entities in common.
@@ -61,10 +62,10 @@ export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): Relate
     for (const id of distinctive.slice(0, 4)) {
       for (const m of corpus.mentionsOf(id)) {
         if (m.uri === ref.uri) continue;
-        const c = corpus.claimAt(m.uri, m.mention.start);
-        if (!c) continue;
-        const k = `${c.uri}#${c.index}`;
-        const e = candidates.get(k) ?? { uri: c.uri, index: c.index, shared: [] };
+        const index = corpus.claimIndexAt(m.uri, m.mention.start);
+        if (index < 0) continue;
+        const k = `${m.uri}#${index}`;
+        const e = candidates.get(k) ?? { uri: m.uri, index, shared: [] };
         if (!e.shared.includes(id)) e.shared.push(id);
         candidates.set(k, e);
       }
@@ -73,9 +74,10 @@ export function relatedClaims(corpus: Corpus, ref: ClaimRef, limit = 20): Relate
       if (c.shared.length < 2) continue;
       const score = c.shared.reduce((s, id) => s + (idf.get(id) ?? 0), 0);
       if (score < 1.5) continue;
-      const d = corpus.get(c.uri)!;
-      add({ uri: c.uri, index: c.index, claim: d.analysis.claims[c.index], reason: `shares ${c.shared.map((id) => corpus.entity(id)?.name ?? id).join(", ")}`, score });
+      add(c.uri, c.index, `shares ${c.shared.map((id) => corpus.entity(id)?.name ?? id).join(", ")}`, score);
     }
   }
-  return [...found.values()].sort((a, b) => b.score - a.score || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.claim.start - b.claim.start)).slice(0, limit);
+  // Within a document, claim order is text order: the index breaks ties as the start would.
+  const kept = [...found.values()].sort((a, b) => b.score - a.score || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.index - b.index)).slice(0, limit);
+  return kept.map((r) => ({ uri: r.uri, index: r.index, claim: corpus.claimOf(r.uri, r.index)!, reason: r.reason, score: r.score }));
 }

@@ -49,7 +49,11 @@ export interface Diagnostic {
 const CLAIM_CODES: readonly DiagnosticCodeName[] = ["rumor", "unconfirmed", "speculation", "disputed"];
 
 export function codeOf(c: Claim): DiagnosticCodeName | undefined {
-  switch (c.certainty) {
+  return codeOfCertainty(c.certainty);
+}
+
+function codeOfCertainty(certainty: Claim["certainty"]): DiagnosticCodeName | undefined {
+  switch (certainty) {
     case "rumor":
       return "rumor";
     case "unverified":
@@ -157,7 +161,7 @@ export function documentDiagnostics(
   // With every claim code "off" and no verdict to place, the claims are not read at all (reading
   // them rebuilds a closed document's analysis).
   const claimsWanted = judged.length > 0 || CLAIM_CODES.some((c) => level(c) !== undefined);
-  if (claimsWanted) doc.analysis.claims.forEach((claim, index) => {
+  const visit = (claim: Claim, index: number): void => {
     const v = verdictOn(claim.start, claim.end);
     if (v) return void used.add(v);
     const code = codeOf(claim);
@@ -176,7 +180,7 @@ export function documentDiagnostics(
     }
     entry ??= { key: "", message: claimMessage(corpus, claim) };
     // Related claims are looked up for Warnings only: speculation is everywhere and would cost more than it tells.
-    if (severity <= 2 && entry.related === undefined) entry.related = related(corpus, uri, index) ?? null;
+    if (severity <= 2 && entry.related === undefined) entry.related = related(corpus, uri, claim, index) ?? null;
     out.push({
       range: rangeOf(doc, claim.start, claim.end),
       severity,
@@ -186,7 +190,10 @@ export function documentDiagnostics(
       relatedInformation: severity <= 2 ? (entry.related ?? undefined) : undefined,
       data: { claim: index },
     });
-  });
+  };
+  // A verdict may lie on any claim; without one, only the claims whose code is on are built.
+  if (judged.length > 0) doc.analysis.claims.forEach(visit);
+  else if (claimsWanted) doc.forEachClaim((certainty) => { const code = codeOfCertainty(certainty); return code !== undefined && level(code) !== undefined; }, visit);
   for (const a of judged) {
     const d = verdictDiagnostic(corpus, uri, a, level, used.has(a));
     if (d) out.push(d);
@@ -218,7 +225,7 @@ function verdictDiagnostic(corpus: Corpus, uri: string, a: AnchoredAnnotation, l
     code,
     source: "marginalia",
     message,
-    relatedInformation: claim ? related(corpus, uri, claim.index) : undefined,
+    relatedInformation: claim ? related(corpus, uri, claim.claim, claim.index) : undefined,
     data: { annotation: a.annotation.id, ...(claim ? { claim: claim.index } : {}) },
   };
 }
@@ -237,9 +244,8 @@ function claimMessage(corpus: Corpus, c: Claim): string {
   return msg + ".";
 }
 
-function related(corpus: Corpus, uri: string, index: number): Diagnostic["relatedInformation"] {
-  const doc = corpus.get(uri)!;
-  const rel = relatedClaims(corpus, { uri, claim: doc.analysis.claims[index], index }, 5);
+function related(corpus: Corpus, uri: string, claim: Claim, index: number): Diagnostic["relatedInformation"] {
+  const rel = relatedClaims(corpus, { uri, claim, index }, 5);
   if (rel.length === 0) return undefined;
   return rel.map((r) => {
     const d = corpus.get(r.uri)!;
