@@ -655,6 +655,7 @@ export class Corpus {
     return index >= 0 && index < claimCount(p) ? unpackClaim(p, index) : undefined;
   }
 
+  /** Figures that share a key, across documents. */
   figuresByKey(key: string): readonly FigureRef[] {
     const cached = this.figureLists.get(key);
     if (cached) return cached;

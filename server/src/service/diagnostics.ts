@@ -45,26 +45,12 @@ export interface Diagnostic {
 }
 
 
-/** The codes codeOf gives claims. */
-const CLAIM_CODES: readonly DiagnosticCodeName[] = ["rumor", "unconfirmed", "speculation", "disputed"];
+/** The code of a claim's diagnostic, by its certainty (asserted and attributed claims have none). */
+const CLAIM_CODE: Partial<Record<Claim["certainty"], DiagnosticCodeName>> = { rumor: "rumor", unverified: "unconfirmed", hedged: "speculation", disputed: "disputed" };
+const CLAIM_CODES = Object.values(CLAIM_CODE);
 
 export function codeOf(c: Claim): DiagnosticCodeName | undefined {
-  return codeOfCertainty(c.certainty);
-}
-
-function codeOfCertainty(certainty: Claim["certainty"]): DiagnosticCodeName | undefined {
-  switch (certainty) {
-    case "rumor":
-      return "rumor";
-    case "unverified":
-      return "unconfirmed";
-    case "hedged":
-      return "speculation";
-    case "disputed":
-      return "disputed";
-    default:
-      return undefined;
-  }
+  return CLAIM_CODE[c.certainty];
 }
 
 /**
@@ -192,8 +178,12 @@ export function documentDiagnostics(
     });
   };
   // A verdict may lie on any claim; without one, only the claims whose code is on are built.
+  const reported = (certainty: Claim["certainty"]) => {
+    const code = CLAIM_CODE[certainty];
+    return code !== undefined && level(code) !== undefined;
+  };
   if (judged.length > 0) doc.analysis.claims.forEach(visit);
-  else if (claimsWanted) doc.forEachClaim((certainty) => { const code = codeOfCertainty(certainty); return code !== undefined && level(code) !== undefined; }, visit);
+  else if (claimsWanted) doc.forEachClaim(reported, visit);
   for (const a of judged) {
     const d = verdictDiagnostic(corpus, uri, a, level, used.has(a));
     if (d) out.push(d);
