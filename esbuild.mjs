@@ -39,7 +39,7 @@ const builds = tests
     ]
   : [
       { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
-      { ...common, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli.ts", worker: "server/src/worker.ts" }, outdir: "dist", banner: { js: "" }, plugins: [dataAsJson] },
+      { ...common, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli.ts", worker: "server/src/worker.ts", statWorker: "server/src/statWorker.ts" }, outdir: "dist", banner: { js: "" }, plugins: [dataAsJson] },
     ];
 
 if (watch) {

@@ -40,6 +40,7 @@ import { ServerCommand, annotationFileDiagnostics, runServerCommand, renameEdits
 import { WorkspaceAnnotations, ANNOTATION_FILE, type AnnotationFolder } from "./corpus/annotations";
 import { existsSync, promises as fsp, realpathSync } from "node:fs";
 import { IndexCache, cacheKey } from "./corpus/indexCache";
+import { FileStatter, type FileStats } from "./corpus/fileStats";
 import { documentSymbols, workspaceSymbols } from "./service/symbols";
 import builtinCatalog from "../data/entities.json";
 import { ReusingJsonEncoder } from "./messageEncoder";
@@ -143,6 +144,8 @@ let canRelate = true;
 let indexing = false;
 /** The persisted index (warm start), when the client gave a storage folder. */
 let cache: IndexCache | undefined;
+/** The start-up's stat thread (see indexFolders), until it is used. */
+let statter: FileStatter | undefined;
 let cacheTimer: NodeJS.Timeout | undefined;
 /** Workspace trust: in an untrusted workspace Marginalia only reads (no writes, no writing actions). */
 let trusted = true;
@@ -164,6 +167,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   trusted = options?.trusted !== false;
   const indexFile = typeof options?.storagePath === "string" && options.storagePath ? path.join(options.storagePath, "index-v5.bin") : undefined;
   if (indexFile) (cache = new IndexCache(indexFile, analysisKey())).prefetch();
+  // With a persisted index, a thread will stat the files while the index is decoded: started now, it
+  // loads while the server reads its settings and lists the files.
+  if (indexFile && existsSync(indexFile)) statter = new FileStatter(path.join(__dirname, "statWorker.js"));
   // Without a persisted index every file will be analysed: the workers build their catalogs while
   // the server reads its settings and lists the files.
   if (!indexFile || !existsSync(indexFile)) pool.start();
@@ -206,12 +212,10 @@ connection.onInitialized(async () => {
   });
   settings = await loadSettings();
   await loadAnnotationFiles(folders);
-  if (cache) {
-    cache.reset(analysisKey());
-    if (await cache.load()) log(`persisted index: ${cache.size} documents`);
-    else pool.start(); // everything will be analysed
-  }
-  await indexFolders(folders);
+  cache?.reset(analysisKey());
+  await indexFolders(folders, true);
+  statter?.dispose(); // not needed after all (no folder to index)
+  statter = undefined;
 });
 
 // ---- marginalia.json: one per folder; a bad version is reported and never overwritten
@@ -338,8 +342,12 @@ function labelOf(uri: string): string {
   }
 }
 
-/** Indexes every source file under the folders, with $/progress, without blocking requests. */
-async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
+/**
+ * Indexes every source file under the folders, with $/progress, without blocking requests. At
+ * start-up (`loadIndex`) the persisted index is loaded here, once the files are listed: a thread
+ * stats them while this one decodes the index.
+ */
+async function indexFolders(list: WorkspaceFolder[], loadIndex = false): Promise<void> {
   if (list.length === 0) return;
   indexing = true;
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -351,6 +359,14 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
       if (!f.uri.startsWith("file:")) continue;
       files.push(...(await discover(fileURLToPath(f.uri), settings)));
     }
+    let known: FileStats | undefined;
+    if (loadIndex && cache) {
+      const stats = statter?.stat(files); // in a thread, while this one decodes the index
+      statter = undefined;
+      if (await cache.load()) log(`persisted index: ${cache.size} documents`);
+      else pool.start(); // everything will be analysed
+      known = cache.size ? await stats : undefined;
+    }
     let done = 0;
     let skipped = 0;
     let fromCache = 0;
@@ -359,11 +375,11 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
     let lastStatus = 0;
     // Workers read and analyse the files; the main thread only stores what they send back. Enough
     // files in flight to keep every worker busy while the main thread handles a reply.
-    await forEachLimit(files, Math.max(8, pool.threads * 4), async (file) => {
+    await forEachLimit(files, Math.max(8, pool.threads * 4), async (file, i) => {
       const uri = pathToFileURL(file).href;
       if (!documents.get(uri)) {
         // Unchanged since the persisted index was written: no need to read or analyse it again.
-        const cached = cache?.lookupFile(uri, file);
+        const cached = known ? cache?.lookup(uri, known.size[i], known.mtimeMs[i]) : cache?.lookupFile(uri, file);
         if (cached) {
           wanted.set(uri, --diskVersion);
           corpus.setPacked(uri, cached, undefined, diskVersion, labelOf(uri), diskText(file, true));
@@ -404,10 +420,13 @@ async function indexFolders(list: WorkspaceFolder[]): Promise<void> {
 }
 
 /** Runs fn over items with at most `limit` in flight (bounded file handles and memory). */
-async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
   });
   await Promise.all(lanes);
 }

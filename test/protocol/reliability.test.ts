@@ -858,7 +858,7 @@ test("the server bundles evaluate no code, and reach child_process and net only 
     }
     return [...out].sort();
   };
-  for (const b of ["server.js", "worker.js", "cli.js"]) {
+  for (const b of ["server.js", "worker.js", "statWorker.js", "cli.js"]) {
     assert.deepEqual(usesIn(b, /\beval\s*\(|new Function\s*\(/), [], `${b}: eval or new Function`);
     assert.deepEqual(usesIn(b, /\bfetch\s*\(|require\("(node:)?(http|https|http2|tls|dns|dgram)"\)/), [], `${b}: http, tls, dns or fetch`);
   }
@@ -867,5 +867,6 @@ test("the server bundles evaluate no code, and reach child_process and net only 
   assert.deepEqual(usesIn("server.js", /require\("(node:)?child_process"\)/), ["node_modules/vscode-languageserver/lib/node/files.js"]);
   assert.deepEqual(usesIn("server.js", /require\("(node:)?net"\)/), ["node_modules/vscode-jsonrpc/lib/node/main.js"]);
   assert.deepEqual(usesIn("worker.js", /require\("(node:)?(child_process|net)"\)/), []);
+  assert.deepEqual(usesIn("statWorker.js", /require\("(node:)?(child_process|net)"\)/), []);
   assert.deepEqual(usesIn("cli.js", /require\("(node:)?(child_process|net)"\)/), []);
 });
