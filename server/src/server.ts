@@ -168,11 +168,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const indexFile = typeof options?.storagePath === "string" && options.storagePath ? path.join(options.storagePath, "index-v5.bin") : undefined;
   if (indexFile) (cache = new IndexCache(indexFile, analysisKey())).prefetch();
   // With a persisted index, a thread will stat the files while the index is decoded: started now, it
-  // loads while the server reads its settings and lists the files.
+  // loads while the server reads its settings and lists the files. Without one every file will be
+  // analysed: the workers build their catalogs meanwhile instead.
   if (indexFile && existsSync(indexFile)) statter = new FileStatter(path.join(__dirname, "statWorker.js"));
-  // Without a persisted index every file will be analysed: the workers build their catalogs while
-  // the server reads its settings and lists the files.
-  if (!indexFile || !existsSync(indexFile)) pool.start();
+  else pool.start();
   return {
     capabilities: {
       positionEncoding: "utf-16",
