@@ -1,6 +1,7 @@
 // The VS Code client: starts the language server over stdio and shows what it reports. No analysis.
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, State, CloseAction, ErrorAction, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { connectionErrorAction, CrashWindow } from "./restartPolicy";
 
 let client: LanguageClient | undefined;
 let status: vscode.StatusBarItem;
@@ -86,17 +87,17 @@ let restartNoticeShown = false;
 /**
  * If the server process dies, restart it — at most 5 times in 3 minutes, like vscode-languageclient's
  * default — with a line in the output channel each time and a single information message per window.
+ * A write to the dead server is not a reason to stop the client (restartPolicy.ts says why).
  */
 function restartOnCrash(): ErrorHandler {
-  const crashes: number[] = [];
+  const crashes = new CrashWindow();
   return {
-    error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    error: (error, _message, count) => ({ action: connectionErrorAction(error, count) === "continue" ? ErrorAction.Continue : ErrorAction.Shutdown }),
     closed: () => {
       const now = Date.now();
-      crashes.push(now);
-      while (crashes.length && now - crashes[0] > 3 * 60 * 1000) crashes.shift();
-      if (crashes.length > 5) {
-        output.appendLine(`[${new Date(now).toISOString()}] The Marginalia server stopped ${crashes.length} times in 3 minutes; it is not restarted again.`);
+      const { restart, recent } = crashes.record(now);
+      if (!restart) {
+        output.appendLine(`[${new Date(now).toISOString()}] The Marginalia server stopped ${recent} times in 3 minutes; it is not restarted again.`);
         return { action: CloseAction.DoNotRestart, message: "Marginalia: the server stopped repeatedly and was not restarted. Run “Marginalia: Restart Server” to try again; details are in the Marginalia output." };
       }
       output.appendLine(`[${new Date(now).toISOString()}] The Marginalia server stopped unexpectedly; restarting it.`);

@@ -351,13 +351,23 @@ const cases: Case[] = [
           .map(Number);
       const before = serverPids();
       assert.ok(before.length >= 1, `no Marginalia server process found under ${extPath}`);
+      const doc = await ctx.open(DOC_004);
+      const { inside } = find(ctx.vscode, doc, ENTITY_TEXT);
+      // A user keeps working while the server dies: requests written to the dead pipe fail (EPIPE),
+      // sometimes before the client sees the process exit. Those write errors must not stop the restart.
+      let working = true;
+      const keepAsking = async () => {
+        while (working) await hoverAt(ctx.vscode, doc, inside).catch(() => "");
+      };
+      const users = Array.from({ length: 4 }, keepAsking);
+      await new Promise((r) => setTimeout(r, 50));
       for (const pid of before) process.kill(pid, "SIGKILL");
       log(`  killed server process(es) ${before.join(", ")}`);
       const { value: after } = await poll(async () => serverPids().filter((p) => !before.includes(p)), (p) => p.length > 0, 30_000, 250);
+      working = false;
+      await Promise.all(users);
       assert.ok(after.length, "no new server process within 30 s");
       log(`  new server process(es) ${after.join(", ")}`);
-      const doc = await ctx.open(DOC_004);
-      const { inside } = find(ctx.vscode, doc, ENTITY_TEXT);
       const { value: text } = await poll(() => hoverAt(ctx.vscode, doc, inside), (t) => /nvidia/i.test(t ?? ""), SERVER_READY_TIMEOUT_MS, 500);
       assert.match(text ?? "", /nvidia/i, "the restarted server does not answer the hover");
     },
