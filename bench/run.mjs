@@ -304,8 +304,11 @@ async function editBench(s, rel, edits) {
   await sleep(200);
   const name = rel.split(path.sep).join("/");
   for (const line of s.logs) {
-    const m = /^keystroke (.+) v(\d+): ([\d.]+) ms \(analysis and store ([\d.]+) ms\)/.exec(line);
-    if (m && m[1] === name) (out.serverMs ??= []).push(Number(m[3])), (out.analysisMs ??= []).push(Number(m[4]));
+    const m = /^keystroke (.+) v(\d+): ([\d.]+) ms \(analysis and store ([\d.]+) ms(?:; handed to the pipe at ([\d.]+) ms)?\)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    (out.writtenMs ??= []).push(Number(m[3]));
+    (out.analysisMs ??= []).push(Number(m[4]));
+    if (m[5] !== undefined) (out.serverMs ??= []).push(Number(m[5]));
   }
   return out;
 }
@@ -460,10 +463,11 @@ async function measureRequests(live, manifest, res) {
     res.edit.p50 = median(res.edit.edits);
     res.edit.max = Math.max(...res.edit.edits);
     res.edit.cpuMsMean = res.edit.cpuMs.reduce((a, b) => a + b, 0) / Math.max(1, res.edit.cpuMs.length);
-    if (res.edit.serverMs) {
-      res.edit.serverP50 = median(res.edit.serverMs);
+    if (res.edit.writtenMs) {
+      res.edit.writtenP50 = median(res.edit.writtenMs);
       res.edit.analysisP50 = median(res.edit.analysisMs);
     }
+    if (res.edit.serverMs) res.edit.serverP50 = median(res.edit.serverMs);
     // Close it again: the warm start must see the files as they are on disk.
     live.s.notify("textDocument/didClose", { textDocument: { uri: uriOf(manifest.big[0]) } });
   }
@@ -511,7 +515,8 @@ function finish(res) {
     const e = res.edit;
     row(`Open the ${e.MB.toFixed(1)} MB document → its diagnostics`, e.openMs !== undefined ? ms(e.openMs) : e.error);
     row(`One-character edit in it → new diagnostics (wall p50 / max, n=${e.edits.length})`, e.edits.length ? `${ms(e.p50)} / ${ms(e.max)} (server CPU ≈ ${e.cpuMsMean.toFixed(0)} ms per edit)${e.error ? `; ${e.error}` : ""}` : e.error, "", "");
-    if (e.serverMs) row(`The same edits, server time (its own log: change received → diagnostics written; p50 / max, n=${e.serverMs.length})`, `${ms(e.serverP50)} / ${ms(Math.max(...e.serverMs))} (re-analysis and store p50 ${ms(e.analysisP50)})`, "≤ 16 ms", ok(e.serverP50 <= 16));
+    if (e.serverMs) row(`The same edits, server time (its own log: change received → diagnostics encoded and handed to the pipe; p50 / max, n=${e.serverMs.length})`, `${ms(e.serverP50)} / ${ms(Math.max(...e.serverMs))} (re-analysis and store p50 ${ms(e.analysisP50)}; until the client has read the notification p50 ${ms(e.writtenP50)})`, "≤ 16 ms", ok(e.serverP50 <= 16));
+    else if (e.writtenMs) row(`The same edits, server time (its own log: change received → diagnostics written; p50 / max, n=${e.writtenMs.length})`, `${ms(e.writtenP50)} / ${ms(Math.max(...e.writtenMs))} (re-analysis and store p50 ${ms(e.analysisP50)})`, "≤ 16 ms", ok(e.writtenP50 <= 16));
   }
   if (res.cold && !res.cold.error) row("Peak RSS after indexing (VmHWM, incl. worker threads)", `${res.cold.peakRssMB.toFixed(0)} MB` + (res.diagnosticsAfterIndex ? ` (${res.diagnosticsAfterIndex.settled ? "after all diagnostics" : `while publishing diagnostics, ${res.diagnosticsAfterIndex.published} done`}: ${res.cold.peakRssAfterSettleMB.toFixed(0)} MB${res.peakRssEndMB ? `; end of run: ${res.peakRssEndMB.toFixed(0)} MB` : ""})` : ""), "≤ 600 MB", ok(res.cold.peakRssMB <= 600));
   if (res.cspell) {

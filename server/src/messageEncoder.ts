@@ -18,10 +18,14 @@ export class ReusingJsonEncoder {
   readonly name = "application/json";
   /** UTF-8 JSON of related-information arrays, by identity (weakly: gone with the cached diagnostics). */
   private readonly fragments = new WeakMap<object, Buffer>();
+  /** Called with each message once it is encoded; the writer hands it to the stream right after. */
+  onEncoded?: (msg: Message) => void;
 
   encode(msg: Message): Promise<Uint8Array> {
     try {
-      return Promise.resolve(this.toBuffer(msg));
+      const bytes = this.toBuffer(msg);
+      this.onEncoded?.(msg);
+      return Promise.resolve(bytes);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -94,6 +94,7 @@ class TrackedCorpus extends Corpus {
 const lastEdit = new Map<string, { before: string; change: TextChange | undefined; receivedAt: number }>();
 /** Set by the shutdown request: the exit code when the editor then closes our input. */
 let shutdownRequested = false;
+const stdioEncoder = new ReusingJsonEncoder();
 const connection: Connection = process.argv.includes("--stdio") ? createStdioConnection() : createConnection(ProposedFeatures.all);
 
 /**
@@ -104,7 +105,7 @@ const connection: Connection = process.argv.includes("--stdio") ? createStdioCon
  */
 function createStdioConnection(): Connection {
   const reader = new StreamMessageReader(process.stdin);
-  const writer = new StreamMessageWriter(process.stdout, { charset: "utf-8", contentTypeEncoder: new ReusingJsonEncoder() });
+  const writer = new StreamMessageWriter(process.stdout, { charset: "utf-8", contentTypeEncoder: stdioEncoder });
   for (const event of ["end", "close"]) process.stdin.on(event, () => process.exit(shutdownRequested ? 0 : 1));
   const toStderr = (...args: unknown[]) => void process.stderr.write(format(...args) + "\n");
   for (const m of ["log", "info", "debug", "warn", "error", "trace", "dir"] as const) (console as unknown as Record<string, unknown>)[m] = toStderr;
@@ -662,6 +663,16 @@ documents.onDidChangeContent((e) => {
 const LOG_TIMING = process.env.MARGINALIA_LOG_TIMING === "1";
 /** The last diagnostics notification of each document, settled once written. */
 const sent = new Map<string, Promise<void>>();
+/** With MARGINALIA_LOG_TIMING over stdio: when the diagnostics of an open document's version were encoded for the pipe. */
+const encodedAt = new Map<string, number>();
+if (LOG_TIMING)
+  stdioEncoder.onEncoded = (msg) => {
+    if ((msg as { method?: string }).method !== "textDocument/publishDiagnostics") return;
+    const p = (msg as { params?: { uri?: string; version?: number } }).params;
+    if (p?.uri === undefined || p.version === undefined) return;
+    if (encodedAt.size > 1000) encodedAt.clear(); // versions nobody asked about
+    encodedAt.set(`${p.uri} v${p.version}`, performance.now());
+  };
 /** Below this size a full analysis in a worker is fast enough for every keystroke. */
 const INCREMENTAL_MIN_CHARS = 64 * 1024;
 /** Quiet time after the last keystroke before the whole document is analysed again. */
@@ -692,9 +703,15 @@ function spliceEdit(uri: string, before: string, change: TextChange, document: T
   const stored = performance.now();
   publishFirst(uri);
   if (LOG_TIMING) {
-    // From the change's arrival to its diagnostics handed to the transport (encoded and written).
+    // From the change's arrival to its diagnostics encoded and handed to the pipe (the server's own
+    // time), and to the write's completion, which waits for the client to read the notification.
     const version = document.version;
-    void sent.get(uri)?.then(() => log(`keystroke ${labelOf(uri)} v${version}: ${(performance.now() - receivedAt).toFixed(1)} ms (analysis and store ${(stored - receivedAt).toFixed(1)} ms)`));
+    void sent.get(uri)?.then(() => {
+      const at = encodedAt.get(`${uri} v${version}`);
+      encodedAt.delete(`${uri} v${version}`);
+      const pipe = at === undefined ? "" : `; handed to the pipe at ${(at - receivedAt).toFixed(1)} ms`;
+      log(`keystroke ${labelOf(uri)} v${version}: ${(performance.now() - receivedAt).toFixed(1)} ms (analysis and store ${(stored - receivedAt).toFixed(1)} ms${pipe})`);
+    });
   }
   // The window cannot see everything (names, labels and turns elsewhere in the document, other
   // documents' related claims): the full analysis corrects it once the edits pause.
