@@ -9,6 +9,8 @@ import type { DocumentAnalysis, EntityDef } from "../../server/src/analysis/type
 import { Catalog } from "../../server/src/analysis/catalog";
 import { analyzeDocument } from "../../server/src/analysis/analyze";
 import { mergeChanges, spliceAnalysis, type OffsetChange } from "../../server/src/analysis/incremental";
+import { Corpus } from "../../server/src/corpus/corpus";
+import { DiagnosticsCache, documentDiagnostics } from "../../server/src/service/diagnostics";
 import builtinCatalog from "../../server/data/entities.json";
 import { prng } from "../prng";
 
@@ -168,4 +170,46 @@ test("changes applied one after the other merge into one change of the original 
     assert.ok(m.start >= 0 && m.start <= m.end && m.end <= original.length);
     assert.equal(original.slice(0, m.start) + text.slice(m.start, m.start + m.insertedLength) + original.slice(m.end), text);
   }
+});
+
+test("diagnostics after spliced keystrokes equal a fresh computation, and those a keystroke left as they were are the same objects", () => {
+  // What the server does while the user types in a large open document: one cache, one generation.
+  const r = prng(515);
+  const uri = "file:///w/big.txt";
+  const corpus = new Corpus(builtinCatalog as EntityDef[]);
+  corpus.set("file:///w/other.txt", documentOf(12, 20_000)); // related claims and disagreeing figures
+  let text = documentOf(11, 70_000);
+  corpus.set(uri, text);
+  const store = new DiagnosticsCache();
+  let generation = 1; // changes with a full analysis, not with a spliced keystroke
+  let before = documentDiagnostics(corpus, uri, {}, [], { store, generation });
+  assert.ok(before.length > 50, `only ${before.length} diagnostics in the document`);
+  let spliced = 0;
+  let handedBack = 0;
+  let total = 0;
+  for (let k = 0; k < 12; k++) {
+    const at = 1 + Math.floor(r() * (text.length - 2));
+    // A character, or Enter: every line below moves, so the diagnostics there change (their ranges).
+    const typed = r() < 0.4 ? "\n" : "的";
+    const next = text.slice(0, at) + typed + text.slice(at);
+    const res = spliceAnalysis(text, corpus.get(uri)!.analysis, next, { start: at, end: at, insertedLength: 1 }, corpus.catalog);
+    text = next;
+    if (!res) {
+      corpus.set(uri, text); // the full analysis, as the server falls back to
+      before = documentDiagnostics(corpus, uri, {}, [], { store, generation: ++generation });
+      continue;
+    }
+    spliced++;
+    corpus.set(uri, text, k + 2, "big.txt", res.analysis);
+    const after = documentDiagnostics(corpus, uri, {}, [], { store, generation });
+    const fresh = documentDiagnostics(corpus, uri, {}, [], { store: new DiagnosticsCache(), generation: 0 });
+    assert.deepEqual(after, fresh, `keystroke ${k} at ${at}`);
+    const previous = new Set(before);
+    for (const d of after) if (previous.has(d)) handedBack++;
+    total += after.length;
+    before = after;
+  }
+  assert.ok(spliced >= 6, `${spliced} of 12 keystrokes spliced`);
+  // Only the diagnostics that a keystroke changed are built anew: with a line break, those below it.
+  assert.ok(handedBack >= total * 0.5, `${handedBack} of ${total} diagnostics handed back`);
 });

@@ -29,6 +29,11 @@ test("a diagnostics notification reads back as JSON.stringify would have written
       // Again with new diagnostic objects around the same related information (the keystroke case).
       const again = { ...msg, params: { uri, version, diagnostics: list.map((d) => ({ ...d, range: { ...d.range } })) } } as Message;
       assert.deepEqual(decode(encoder.toBuffer(again)), plain(again));
+      // Again with some of the same diagnostic objects (handed back by the cache) and new ones in between that moved.
+      const mixed = list.map((d, i) => (i % 2 ? d : { ...d, range: { start: { ...d.range.start, line: d.range.start.line + 1 }, end: { ...d.range.end, line: d.range.end.line + 1 } } }));
+      const third = { ...msg, params: { uri, version, diagnostics: mixed } } as Message;
+      assert.deepEqual(decode(encoder.toBuffer(third)), plain(third));
+      assert.deepEqual(decode(encoder.toBuffer(msg)), plain(msg));
     }),
   );
 });

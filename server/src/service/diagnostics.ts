@@ -72,12 +72,19 @@ export class DiagnosticsCache {
    * back as the same objects (moved, same content), which saves building their signatures.
    */
   byObject = new WeakMap<object, ClaimEntry | { key: string; entry: FigureEntry | null }>();
+  /**
+   * The diagnostic last built for a claim or figure object. When the next one would be equal (a
+   * keystroke on another line), the same object is handed back, and the message encoder reuses the
+   * JSON it wrote for it (messageEncoder.ts): published diagnostics are never changed in place.
+   */
+  lastDiagnostic = new WeakMap<object, Diagnostic>();
 
   /** The cache of a document for this generation of the corpus (everything is dropped when it changed). */
   entries(uri: string, generation: unknown): { claims: Map<string, ClaimEntry>; figures: Map<string, FigureEntry | null> } {
     if (generation !== this.generation) {
       this.byUri.clear();
       this.byObject = new WeakMap();
+      this.lastDiagnostic = new WeakMap();
       this.generation = generation;
     }
     let e = this.byUri.get(uri);
@@ -109,6 +116,30 @@ interface ClaimEntry {
 interface FigureEntry {
   message: string;
   relatedInformation: NonNullable<Diagnostic["relatedInformation"]>;
+}
+
+/** `fresh`, or the equal diagnostic built last time for the same claim or figure (see lastDiagnostic). */
+function handBack(store: DiagnosticsCache, of: object, fresh: Diagnostic): Diagnostic {
+  const last = store.lastDiagnostic.get(of);
+  if (last && sameDiagnostic(last, fresh)) return last;
+  store.lastDiagnostic.set(of, fresh);
+  return fresh;
+}
+
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return (
+    a.severity === b.severity &&
+    a.code === b.code &&
+    a.message === b.message &&
+    a.relatedInformation === b.relatedInformation &&
+    a.range.start.line === b.range.start.line &&
+    a.range.start.character === b.range.start.character &&
+    a.range.end.line === b.range.end.line &&
+    a.range.end.character === b.range.end.character &&
+    a.data?.claim === b.data?.claim &&
+    a.data?.figure === b.data?.figure &&
+    a.data?.annotation === b.data?.annotation
+  );
 }
 
 /** Everything a claim's message and related claims depend on within its own document. */
@@ -167,7 +198,7 @@ export function documentDiagnostics(
     entry ??= { key: "", message: claimMessage(corpus, claim) };
     // Related claims are looked up for Warnings only: speculation is everywhere and would cost more than it tells.
     if (severity <= 2 && entry.related === undefined) entry.related = related(corpus, uri, claim, index) ?? null;
-    out.push({
+    const d: Diagnostic = {
       range: rangeOf(doc, claim.start, claim.end),
       severity,
       code,
@@ -175,7 +206,8 @@ export function documentDiagnostics(
       message: entry.message,
       relatedInformation: severity <= 2 ? (entry.related ?? undefined) : undefined,
       data: { claim: index },
-    });
+    };
+    out.push(next ? handBack(cache!.store, claim, d) : d);
   };
   // A verdict may lie on any claim; without one, only the claims whose code is on are built.
   const reported = (certainty: Claim["certainty"]) => {
@@ -189,7 +221,7 @@ export function documentDiagnostics(
     if (d) out.push(d);
   }
   const mismatch = level("figure-mismatch");
-  if (mismatch) out.push(...figureMismatches(corpus, doc, mismatch, previous && next && { previous: previous.figures, next: next.figures, byObject: cache!.store.byObject }));
+  if (mismatch) out.push(...figureMismatches(corpus, doc, mismatch, previous && next && { previous: previous.figures, next: next.figures, store: cache!.store }));
   if (cache && next) cache.store.replace(uri, next);
   return out;
 }
@@ -248,23 +280,23 @@ function figureMismatches(
   corpus: Corpus,
   doc: CorpusDocument,
   severity: Severity,
-  cache?: { previous: Map<string, FigureEntry | null>; next: Map<string, FigureEntry | null>; byObject: DiagnosticsCache["byObject"] },
+  cache?: { previous: Map<string, FigureEntry | null>; next: Map<string, FigureEntry | null>; store: DiagnosticsCache },
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   doc.analysis.figures.forEach((f, i) => {
     if (!f.key || f.kind === "year" || f.kind === "date") return;
     if (cache) {
-      let known = cache.byObject.get(f) as { key: string; entry: FigureEntry | null } | undefined;
+      let known = cache.store.byObject.get(f) as { key: string; entry: FigureEntry | null } | undefined;
       if (!known) {
         // The same figure elsewhere in this document disagrees with the same figures in the others.
         const key = `${f.key}\u0001${f.kind}\u0001${f.value}\u0001${f.high ?? ""}\u0001${f.display}`;
         let e = cache.next.get(key) ?? cache.previous.get(key);
         if (e === undefined) e = mismatchOf(corpus, doc, f) ?? null;
-        cache.byObject.set(f, (known = { key, entry: e }));
+        cache.store.byObject.set(f, (known = { key, entry: e }));
       }
       const entry = known.entry;
       cache.next.set(known.key, entry);
-      if (entry) out.push({ range: rangeOf(doc, f.start, f.end), severity, code: "figure-mismatch", source: "marginalia", message: entry.message, relatedInformation: entry.relatedInformation, data: { figure: i } });
+      if (entry) out.push(handBack(cache.store, f, { range: rangeOf(doc, f.start, f.end), severity, code: "figure-mismatch", source: "marginalia", message: entry.message, relatedInformation: entry.relatedInformation, data: { figure: i } }));
       return;
     }
     const entry = mismatchOf(corpus, doc, f);
