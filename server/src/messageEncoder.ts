@@ -12,11 +12,8 @@
 // ones whenever anything in them changes (they are cached answers, never edited in place).
 import type { Message } from "vscode-languageserver/node";
 
-const PUBLISH_DIAGNOSTICS = "textDocument/publishDiagnostics";
+export const PUBLISH_DIAGNOSTICS = "textDocument/publishDiagnostics";
 const RELATED = '"relatedInformation":';
-const COMMA = Buffer.from(",");
-const CLOSE = Buffer.from("}");
-const END = Buffer.from("]}}");
 
 /** A content-type encoder for vscode-jsonrpc's StreamMessageWriter (UTF-8 only). */
 export class ReusingJsonEncoder {
@@ -52,27 +49,46 @@ export class ReusingJsonEncoder {
     const outer = JSON.stringify({ ...head, params: { ...rest, diagnostics: 0 } });
     const tail = '"diagnostics":0}}';
     if (!outer.endsWith(tail)) return Buffer.from(JSON.stringify(msg), "utf8"); // a shape this encoder does not know
-    const chunks: Buffer[] = [Buffer.from(`${outer.slice(0, outer.length - tail.length)}"diagnostics":[`, "utf8")];
+    // Only an open document's diagnostics (a notification with a version) are published again at
+    // the next keystroke: theirs are kept; a closed document's are encoded in passing.
+    const keep = typeof (rest as { version?: unknown }).version === "number";
+    const chunks: Buffer[] = [];
+    // Text not yet encoded: short pieces are gathered and converted together.
+    let text = `${outer.slice(0, outer.length - tail.length)}"diagnostics":[`;
+    const flush = () => {
+      if (text) chunks.push(Buffer.from(text, "utf8"));
+      text = "";
+    };
     diagnostics.forEach((d, i) => {
-      if (i > 0) chunks.push(COMMA);
-      if (d === null || typeof d !== "object") return void chunks.push(Buffer.from(JSON.stringify(d) ?? "null", "utf8"));
+      if (i > 0) text += ",";
+      if (d === null || typeof d !== "object") return void (text += JSON.stringify(d) ?? "null");
       const related = (d as { relatedInformation?: unknown }).relatedInformation;
-      let head = this.heads.get(d);
+      let head = keep ? this.heads.get(d) : undefined;
       if (head === undefined) {
-        if (Array.isArray(related)) {
-          const { relatedInformation: _related, ...others } = d as { relatedInformation: unknown };
-          const body = JSON.stringify(others);
-          head = Buffer.from((body === "{}" ? "{" : `${body.slice(0, -1)},`) + RELATED, "utf8");
-        } else head = Buffer.from(JSON.stringify(d), "utf8");
-        this.heads.set(d, head);
+        const encoded = Array.isArray(related) ? withoutRelated(d) : JSON.stringify(d);
+        if (keep) this.heads.set(d, (head = Buffer.from(encoded, "utf8")));
+        else text += encoded;
       }
-      chunks.push(head);
+      if (head !== undefined) {
+        flush();
+        chunks.push(head);
+      }
       if (!Array.isArray(related)) return;
       let json = this.fragments.get(related);
       if (json === undefined) this.fragments.set(related, (json = Buffer.from(JSON.stringify(related), "utf8")));
-      chunks.push(json, CLOSE);
+      flush();
+      chunks.push(json);
+      text = "}";
     });
-    chunks.push(END);
+    text += "]}}";
+    flush();
     return Buffer.concat(chunks);
   }
+}
+
+/** A diagnostic's JSON up to its related information: `{…,"relatedInformation":`. */
+function withoutRelated(d: object): string {
+  const { relatedInformation: _related, ...others } = d as { relatedInformation: unknown };
+  const body = JSON.stringify(others);
+  return (body === "{}" ? "{" : `${body.slice(0, -1)},`) + RELATED;
 }

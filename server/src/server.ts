@@ -43,7 +43,7 @@ import { IndexCache, cacheKey } from "./corpus/indexCache";
 import { FileStatter, type FileStats } from "./corpus/fileStats";
 import { documentSymbols, workspaceSymbols } from "./service/symbols";
 import builtinCatalog from "../data/entities.json";
-import { ReusingJsonEncoder } from "./messageEncoder";
+import { PUBLISH_DIAGNOSTICS, ReusingJsonEncoder } from "./messageEncoder";
 import { format } from "node:util";
 
 interface Settings {
@@ -665,13 +665,14 @@ const LOG_TIMING = process.env.MARGINALIA_LOG_TIMING === "1";
 const sent = new Map<string, Promise<void>>();
 /** With MARGINALIA_LOG_TIMING over stdio: when the diagnostics of an open document's version were encoded for the pipe. */
 const encodedAt = new Map<string, number>();
+const versionKey = (uri: string, version: number) => `${uri} v${version}`;
 if (LOG_TIMING)
   stdioEncoder.onEncoded = (msg) => {
-    if ((msg as { method?: string }).method !== "textDocument/publishDiagnostics") return;
+    if ((msg as { method?: string }).method !== PUBLISH_DIAGNOSTICS) return;
     const p = (msg as { params?: { uri?: string; version?: number } }).params;
     if (p?.uri === undefined || p.version === undefined) return;
     if (encodedAt.size > 1000) encodedAt.clear(); // versions nobody asked about
-    encodedAt.set(`${p.uri} v${p.version}`, performance.now());
+    encodedAt.set(versionKey(p.uri, p.version), performance.now());
   };
 /** Below this size a full analysis in a worker is fast enough for every keystroke. */
 const INCREMENTAL_MIN_CHARS = 64 * 1024;
@@ -707,8 +708,8 @@ function spliceEdit(uri: string, before: string, change: TextChange, document: T
     // time), and to the write's completion, which waits for the client to read the notification.
     const version = document.version;
     void sent.get(uri)?.then(() => {
-      const at = encodedAt.get(`${uri} v${version}`);
-      encodedAt.delete(`${uri} v${version}`);
+      const at = encodedAt.get(versionKey(uri, version));
+      encodedAt.delete(versionKey(uri, version));
       const pipe = at === undefined ? "" : `; handed to the pipe at ${(at - receivedAt).toFixed(1)} ms`;
       log(`keystroke ${labelOf(uri)} v${version}: ${(performance.now() - receivedAt).toFixed(1)} ms (analysis and store ${(stored - receivedAt).toFixed(1)} ms${pipe})`);
     });
