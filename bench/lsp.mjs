@@ -216,6 +216,23 @@ export class Lsp {
     }
   }
 
+  /** CPU seconds per thread so far (name from /proc, tid), largest first: who did the work. */
+  threadCpu() {
+    try {
+      const out = [];
+      for (const tid of fs.readdirSync(`/proc/${this.pid}/task`)) {
+        const stat = fs.readFileSync(`/proc/${this.pid}/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const s = (Number(f[11]) + Number(f[12])) / 100;
+        if (s > 0) out.push({ name, tid: Number(tid), s });
+      }
+      return out.sort((a, b) => b.s - a.s);
+    } catch {
+      return [];
+    }
+  }
+
   /** Shuts the server down politely, or kills it (this process only) if it does not answer. */
   async close(graceMs = 5000) {
     if (this.exited !== null) return;

@@ -126,7 +126,7 @@ async function startIndexed(label, settings) {
   const indexedMs = done.at - t0;
   const line = s.logs.find((l) => /^indexed \d+ documents/.test(l));
   const serverMs = Number(/in (\d+) ms/.exec(line ?? "")?.[1] ?? NaN);
-  const out = { s, diag, indexedMs, initializeMs: tInit - t0, serverLoggedMs: serverMs, cpuS: s.cpuSeconds() - cpu0, status: done.params, mem: s.memory(), t0 };
+  const out = { s, diag, indexedMs, initializeMs: tInit - t0, serverLoggedMs: serverMs, cpuS: s.cpuSeconds() - cpu0, threads: s.threadCpu(), status: done.params, mem: s.memory(), t0 };
   log(`${label}: indexed ${done.params.documents} documents in ${(indexedMs / 1000).toFixed(1)} s (server CPU ${out.cpuS.toFixed(1)} s), peak RSS ${out.mem.peakMB.toFixed(0)} MB`);
   return out;
 }
@@ -366,7 +366,7 @@ async function main() {
     await cold.s.close(1000);
     return finish(res);
   }
-  res.cold = { indexedS: cold.indexedMs / 1000, MBps: MB / (cold.indexedMs / 1000), serverLoggedS: cold.serverLoggedMs / 1000, serverCpuS: cold.cpuS, status: cold.status, peakRssMB: cold.mem.peakMB, rssMB: cold.mem.rssMB, diagnosticsOff: cfg.diagnosticsOff };
+  res.cold = { indexedS: cold.indexedMs / 1000, MBps: MB / (cold.indexedMs / 1000), serverLoggedS: cold.serverLoggedMs / 1000, serverCpuS: cold.cpuS, threadCpuS: cold.threads, status: cold.status, peakRssMB: cold.mem.peakMB, rssMB: cold.mem.rssMB, diagnosticsOff: cfg.diagnosticsOff };
   if (cfg.indexOnly) {
     await settle(cold, docs, cfg.diagnosticsOff ? cfg.settleS : 0);
     await cold.s.close(60000);

@@ -31,7 +31,7 @@ import { hover, HOVER_DOCUMENTS } from "./service/hover";
 import { entityDefinition, entityHighlights, entityReferenceChunks, entityReferences, figureOrClaimDefinition, figureOrClaimReferences } from "./service/navigation";
 import type { Location } from "./service/protocolTypes";
 import { documentDiagnostics, DiagnosticsCache, type Diagnostic, type DiagnosticCodeName, type SeverityName } from "./service/diagnostics";
-import { mergeChanges, prepareSplice, spliceAnalysis, type OffsetChange, type TextChange } from "./analysis/incremental";
+import { mergeChanges, prepareSplice, spliceAnalysis, warmUpSplice, type OffsetChange, type TextChange } from "./analysis/incremental";
 import { inlayHints } from "./service/inlayHints";
 import { codeActions } from "./service/codeActions";
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./service/semanticTokens";
@@ -645,6 +645,7 @@ documents.onDidOpen((e) => {
     if (doc && doc.text.length >= INCREMENTAL_MIN_CHARS && documents.get(uri)?.version === doc.version) {
       prepareSplice(doc.text, doc.analysis);
       void corpus.catalog; // built now (a warm start has not needed it yet), not in the first keystroke
+      warmUpKeystrokes(doc.text);
     }
   });
 });
@@ -674,6 +675,24 @@ if (LOG_TIMING)
     if (encodedAt.size > 1000) encodedAt.clear(); // versions nobody asked about
     encodedAt.set(versionKey(p.uri, p.version), performance.now());
   };
+/** Whether this thread's analysis code was compiled ahead of keystrokes (once per process is enough). */
+let keystrokesWarm = false;
+/** Analyses a few keystroke-sized windows of a large document in slices of a few ms (see warmUpSplice). */
+function warmUpKeystrokes(text: string): void {
+  if (keystrokesWarm) return;
+  keystrokesWarm = true;
+  const steps = warmUpSplice(text, corpus.catalog);
+  const step = () => {
+    try {
+      const t0 = performance.now();
+      while (performance.now() - t0 < 4) if (steps.next().done) return;
+    } catch (e) {
+      return log(`warming up for keystrokes failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    setImmediate(step);
+  };
+  setImmediate(step);
+}
 /** Below this size a full analysis in a worker is fast enough for every keystroke. */
 const INCREMENTAL_MIN_CHARS = 64 * 1024;
 /** Quiet time after the last keystroke before the whole document is analysed again. */

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { DocumentAnalysis, EntityDef } from "../../server/src/analysis/types";
 import { Catalog } from "../../server/src/analysis/catalog";
 import { analyzeDocument } from "../../server/src/analysis/analyze";
-import { mergeChanges, spliceAnalysis, type OffsetChange } from "../../server/src/analysis/incremental";
+import { mergeChanges, spliceAnalysis, warmUpSplice, type OffsetChange } from "../../server/src/analysis/incremental";
 import { Corpus } from "../../server/src/corpus/corpus";
 import { DiagnosticsCache, documentDiagnostics } from "../../server/src/service/diagnostics";
 import builtinCatalog from "../../server/data/entities.json";
@@ -212,4 +212,16 @@ test("diagnostics after spliced keystrokes equal a fresh computation, and those 
   assert.ok(spliced >= 6, `${spliced} of 12 keystrokes spliced`);
   // Only the diagnostics that a keystroke changed are built anew: with a line break, those below it.
   assert.ok(handedBack >= total * 0.5, `${handedBack} of ${total} diagnostics handed back`);
+});
+
+test("warming up for keystrokes takes one small step per window, nothing for a short text, and leaves the document's analysis alone", () => {
+  // Astral characters everywhere, so windows cut through surrogate pairs.
+  const text = documentOf(21, 60_000).replace(/。/g, "𠮷。");
+  const analysis = analyzeDocument(text, catalog);
+  const before = structuredClone(analysis);
+  let steps = 0;
+  for (const _ of warmUpSplice(text, catalog, 12, 1500)) steps++;
+  assert.equal(steps, 12);
+  assert.deepEqual(analysis, before);
+  assert.equal([...warmUpSplice("短文。", catalog, 12, 1500)].length, 0);
 });
