@@ -52,8 +52,10 @@ interface Settings {
   maxFileSizeMB: number;
   inlayHints: { enabled: boolean };
   severity: Partial<Record<DiagnosticCodeName, SeverityName>>;
+  /** Which sources get diagnostics: all of them, or those open in the editor (a very large workspace). */
+  diagnostics: { scope: "workspace" | "openDocuments" };
 }
-const DEFAULTS: Settings = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, maxFileSizeMB: 32, inlayHints: { enabled: true }, severity: {} };
+const DEFAULTS: Settings = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, maxFileSizeMB: 32, inlayHints: { enabled: true }, severity: {}, diagnostics: { scope: "workspace" } };
 
 /**
  * The corpus, with a generation number that changes whenever a document or the catalog changes,
@@ -273,6 +275,7 @@ async function loadSettings(): Promise<Settings> {
       maxFileSizeMB: typeof s?.maxFileSizeMB === "number" && s.maxFileSizeMB > 0 ? s.maxFileSizeMB : DEFAULTS.maxFileSizeMB,
       inlayHints: { enabled: s?.inlayHints?.enabled !== false },
       severity: s?.severity && typeof s.severity === "object" ? s.severity : {},
+      diagnostics: { scope: s?.diagnostics?.scope === "openDocuments" ? "openDocuments" : "workspace" },
     };
   } catch {
     return DEFAULTS;
@@ -562,6 +565,8 @@ function publishFirst(uri: string): void {
   for (const u of rest) publishQueue.add(u);
   publishNow();
 }
+/** Documents whose last published diagnostics were not empty: cleared when they close under `openDocuments`. */
+const shown = new Set<string>();
 let publishScheduled = false;
 function schedulePublish(uris: Iterable<string>): void {
   for (const u of uris) publishQueue.add(u);
@@ -587,6 +592,11 @@ function publishNow(): void {
       }
       const doc = corpus.get(uri);
       const open = !!documents.get(uri);
+      if (!open && settings.diagnostics.scope === "openDocuments") {
+        // Nothing computed for closed documents; what an earlier setting or a closed editor left is cleared.
+        if (shown.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+        continue;
+      }
       // Open documents keep their diagnostics' costly parts between keystrokes.
       const cache = open && doc ? { store: diagnosticsCache, generation: corpus.generation } : undefined;
       const computed = doc ? documentDiagnostics(corpus, uri, settings.severity, annotations.anchored(doc).anchored, cache) : [];
@@ -597,6 +607,8 @@ function publishNow(): void {
       const last = open ? lastPublished.get(uri) : undefined;
       if (last && version !== undefined && last.version === version && sameDiagnostics(last.diagnostics, diagnostics)) continue;
       if (open) lastPublished.set(uri, { version, diagnostics });
+      if (diagnostics.length) shown.add(uri);
+      else shown.delete(uri);
       const sending = connection.sendDiagnostics({ uri, version, diagnostics });
       if (open) sent.set(uri, sending);
     } catch (e) {
