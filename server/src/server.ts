@@ -622,6 +622,24 @@ function publishNow(): void {
 }
 
 /**
+ * Runs the steps of background work a few milliseconds at a time, so that requests and keystrokes
+ * come between; `stop` is asked before each slice. A failure ends the work with a line in the log.
+ */
+function inSlices(what: string, steps: Iterator<unknown>, stop: () => boolean = () => false, sliceMs = 5): void {
+  const step = () => {
+    if (stop()) return;
+    try {
+      const t0 = performance.now();
+      while (performance.now() - t0 < sliceMs) if (steps.next().done) return;
+    } catch (e) {
+      return log(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    setImmediate(step);
+  };
+  step();
+}
+
+/**
  * Once every diagnostic is out and nothing has changed for a second, the per-entity answers of hover
  * cards and definitions are computed in slices of a few milliseconds, so no request pays for the
  * first look at a frequent entity. Typing keeps postponing it: a keystroke must not pay for it either.
@@ -633,15 +651,8 @@ function prepareAnswersWhenIdle(): void {
   clearTimeout(prepareTimer);
   const run = ++prepareRun;
   prepareTimer = setTimeout(() => {
-    const steps = corpus.prepareAnswers(HOVER_DOCUMENTS);
-    const step = () => {
-      // Busier work came first, or something was published since: the next quiet second starts over.
-      if (run !== prepareRun || publishQueue.size || indexing) return;
-      const t0 = performance.now();
-      while (performance.now() - t0 < 5) if (steps.next().done) return;
-      setImmediate(step);
-    };
-    step();
+    // Busier work came first, or something was published since: the next quiet second starts over.
+    inSlices("preparing answers", corpus.prepareAnswers(HOVER_DOCUMENTS), () => run !== prepareRun || publishQueue.size > 0 || indexing);
   }, PREPARE_AFTER_MS);
   prepareTimer.unref?.();
 }
@@ -694,16 +705,8 @@ function warmUpKeystrokes(text: string): void {
   if (keystrokesWarm) return;
   keystrokesWarm = true;
   const steps = warmUpSplice(text, corpus.catalog);
-  const step = () => {
-    try {
-      const t0 = performance.now();
-      while (performance.now() - t0 < 4) if (steps.next().done) return;
-    } catch (e) {
-      return log(`warming up for keystrokes failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    setImmediate(step);
-  };
-  setImmediate(step);
+  // Not within the open's own turn: its diagnostics go out first.
+  setImmediate(() => inSlices("warming up for keystrokes", steps, undefined, 4));
 }
 /** Below this size a full analysis in a worker is fast enough for every keystroke. */
 const INCREMENTAL_MIN_CHARS = 64 * 1024;

@@ -214,14 +214,11 @@ test("diagnostics after spliced keystrokes equal a fresh computation, and those 
   assert.ok(handedBack >= total * 0.5, `${handedBack} of ${total} diagnostics handed back`);
 });
 
-test("warming up for keystrokes takes one small step per window, nothing for a short text, and leaves the document's analysis alone", () => {
+test("warming up for keystrokes takes one step per window, through windows that cut surrogate pairs, and none for a short text", () => {
   // Astral characters everywhere, so windows cut through surrogate pairs.
   const text = documentOf(21, 60_000).replace(/。/g, "𠮷。");
-  const analysis = analyzeDocument(text, catalog);
-  const before = structuredClone(analysis);
   let steps = 0;
   for (const _ of warmUpSplice(text, catalog, 12, 1500)) steps++;
   assert.equal(steps, 12);
-  assert.deepEqual(analysis, before);
   assert.equal([...warmUpSplice("短文。", catalog, 12, 1500)].length, 0);
 });
