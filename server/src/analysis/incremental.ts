@@ -292,8 +292,8 @@ export function prepareSplice(text: string, analysis: DocumentAnalysis): void {
  * Analyses windows of the text the size of a keystroke's, one per step, and throws the results away.
  * Indexing runs the analysis in worker threads, so the thread that splices keystrokes has never run
  * it: its first keystrokes in a large document run the analysis code unoptimized (measured through
- * the server on a 1 MB document: the first 60–77 ms, the splice at the median 6–7 ms instead of
- * 4.5–5). A few dozen windows spread over the text, done while the editor is idle, compile it.
+ * the server on a 1 MB document: the first one 61–78 ms to the pipe, 24–57 ms after this warm-up).
+ * A few dozen windows spread over the text, done while the editor is idle, compile it.
  */
 export function* warmUpSplice(text: string, catalog: Catalog, windows = 32, windowChars = 2 * MARGIN): Generator<void, void, void> {
   const room = text.length - windowChars;
