@@ -330,6 +330,31 @@ const cases: Case[] = [
     },
   },
   {
+    name: "marginalia.diagnostics.scope: openDocuments clears a closed document's diagnostics, workspace brings them back",
+    async fn(ctx) {
+      const { vscode } = ctx;
+      // A seed no case opens: its diagnostics come from the workspace scope only.
+      const closedName = "001_034a921923606a29.txt";
+      const [uri] = await vscode.workspace.findFiles(`**/${closedName}`, "**/node_modules/**", 1);
+      assert.ok(uri, `${closedName} is not in the workspace`);
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), `${closedName} is open; this case needs a closed document`);
+      const { value: before } = await poll(() => marginaliaDiagnostics(vscode, uri), (ds) => ds.length > 0);
+      assert.ok(before.length > 0, `${closedName} has no diagnostics under the default scope`);
+      const config = vscode.workspace.getConfiguration("marginalia", ctx.folder.uri);
+      // Written to the temporary copy's .vscode/settings.json (the runners' folder), and removed again.
+      await config.update("diagnostics.scope", "openDocuments", vscode.ConfigurationTarget.Workspace);
+      try {
+        const { value: cleared } = await poll(() => marginaliaDiagnostics(vscode, uri), (ds) => ds.length === 0);
+        assert.equal(cleared.length, 0, `${closedName} keeps ${cleared.length} diagnostic(s) under "openDocuments"`);
+        log(`  ${before.length} diagnostic(s) on the closed ${closedName}, none under "openDocuments"`);
+      } finally {
+        await config.update("diagnostics.scope", undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      const { value: back } = await poll(() => marginaliaDiagnostics(vscode, uri), (ds) => ds.length === before.length);
+      assert.equal(back.length, before.length, `${closedName} has ${back.length} diagnostic(s) back under "workspace", not ${before.length}`);
+    },
+  },
+  {
     // Runs last: it kills the language server the way a crash would, and expects the client to
     // start a new one that answers again (issue 7: "the client restarts it").
     name: "a server that dies is restarted by the client and answers again",
