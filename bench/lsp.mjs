@@ -8,6 +8,12 @@ import { pathToFileURL } from "node:url";
 
 const SEP = Buffer.from("\r\n\r\n");
 
+/** CPU seconds (user + system) of a /proc …/stat line: utime and stime in clock ticks (USER_HZ = 100). */
+function cpuOfStat(stat) {
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 export class Lsp {
   /**
    * @param {string} serverPath dist/server.js
@@ -208,9 +214,7 @@ export class Lsp {
   /** CPU seconds (user + system, all threads) the server has used so far. */
   cpuSeconds() {
     try {
-      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+      return cpuOfStat(fs.readFileSync(`/proc/${this.pid}/stat`, "utf8"));
     } catch {
       return NaN;
     }
@@ -223,8 +227,7 @@ export class Lsp {
       for (const tid of fs.readdirSync(`/proc/${this.pid}/task`)) {
         const stat = fs.readFileSync(`/proc/${this.pid}/task/${tid}/stat`, "utf8");
         const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const s = (Number(f[11]) + Number(f[12])) / 100;
+        const s = cpuOfStat(stat);
         if (s > 0) out.push({ name, tid: Number(tid), s });
       }
       return out.sort((a, b) => b.s - a.s);
