@@ -16,6 +16,7 @@ import {
   LSPErrorCodes,
   type CancellationToken,
   type ReferenceParams,
+  type PublishDiagnosticsParams,
   type ResultProgressReporter,
   StreamMessageReader,
   StreamMessageWriter,
@@ -414,7 +415,9 @@ async function indexFolders(list: WorkspaceFolder[], loadIndex = false): Promise
   } finally {
     indexing = false;
     progress?.done();
-    // Ready for the first edit (a warm start did not need them until now).
+    // Fresh workers, ready for the first edit: those that indexed hold their garbage until they end
+    // (a warm start did not need any until now).
+    pool.recycle();
     setTimeout(() => pool.start(), 1000).unref?.();
     sendStatus();
     refreshViews();
@@ -575,26 +578,54 @@ function schedulePublish(uris: Iterable<string>): void {
     setImmediate(publishNow);
   }
 }
+/**
+ * Notifications handed to the connection and not yet written to the pipe. A client reads 10,000
+ * documents' diagnostics (277 MB of JSON) more slowly than they are computed: without a bound, two
+ * thousand of them waited in memory at once and the server's heap doubled.
+ */
+let unwritten = 0;
+const MAX_UNWRITTEN = 4;
+/** publishNow stopped for the pipe: the next notification written resumes it. */
+let waitingForPipe = false;
+function publish(params: PublishDiagnosticsParams): Promise<void> {
+  unwritten++;
+  const sending = connection.sendDiagnostics(params);
+  const written = () => {
+    unwritten--;
+    if (waitingForPipe && unwritten < MAX_UNWRITTEN / 2) {
+      waitingForPipe = false;
+      schedulePublish([]);
+    }
+  };
+  sending.then(written, written);
+  return sending;
+}
+
 /** Publishes in slices of a few milliseconds, open documents first, so requests interleave. */
 function publishNow(): void {
   publishScheduled = false;
   const t0 = performance.now();
-  const open = [...publishQueue].filter((u) => documents.get(u));
+  const open = documents.keys().filter((u) => publishQueue.has(u));
   const order = open.length ? [...open, ...publishQueue] : publishQueue;
   for (const uri of order) {
     if (performance.now() - t0 > 8) break;
+    // Open documents go first, whatever is still on its way out.
+    if (unwritten >= MAX_UNWRITTEN && !documents.get(uri)) {
+      waitingForPipe = true;
+      return;
+    }
     if (!publishQueue.delete(uri)) continue;
     try {
       const file = annotations.fileFolder(uri);
       if (file) {
-        void connection.sendDiagnostics({ uri, diagnostics: indexing ? [] : annotationFileDiagnostics(annotations, file, corpus) });
+        void publish({ uri, diagnostics: indexing ? [] : annotationFileDiagnostics(annotations, file, corpus) });
         continue;
       }
       const doc = corpus.get(uri);
       const open = !!documents.get(uri);
       if (!open && settings.diagnostics.scope === "openDocuments") {
         // Nothing computed for closed documents; what an earlier setting or a closed editor left is cleared.
-        if (shown.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+        if (shown.delete(uri)) void publish({ uri, diagnostics: [] });
         continue;
       }
       // Open documents keep their diagnostics' costly parts between keystrokes.
@@ -609,7 +640,7 @@ function publishNow(): void {
       if (open) lastPublished.set(uri, { version, diagnostics });
       if (diagnostics.length) shown.add(uri);
       else shown.delete(uri);
-      const sending = connection.sendDiagnostics({ uri, version, diagnostics });
+      const sending = publish({ uri, version, diagnostics });
       if (open) sent.set(uri, sending);
     } catch (e) {
       log(`diagnostics for ${labelOf(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
