@@ -612,6 +612,7 @@ function publishNow(): void {
     // Open documents go first, whatever is still on its way out.
     if (unwritten >= MAX_UNWRITTEN && !documents.get(uri)) {
       waitingForPipe = true;
+      if (!indexing) prepareAnswersWhileWaiting();
       return;
     }
     if (!publishQueue.delete(uri)) continue;
@@ -658,16 +659,33 @@ function publishNow(): void {
  */
 function inSlices(what: string, steps: Iterator<unknown>, stop: () => boolean = () => false, sliceMs = 5): void {
   const step = () => {
-    if (stop()) return;
-    try {
-      const t0 = performance.now();
-      while (performance.now() - t0 < sliceMs) if (steps.next().done) return;
-    } catch (e) {
-      return log(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    if (stop() || stepFor(what, steps, sliceMs)) return;
     setImmediate(step);
   };
   step();
+}
+
+/** Runs steps for about `ms`; true once they are done (a failure ends them, with a line in the log). */
+function stepFor(what: string, steps: Iterator<unknown>, ms: number): boolean {
+  try {
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) if (steps.next().done) return true;
+    return false;
+  } catch (e) {
+    log(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return true;
+  }
+}
+
+/**
+ * The per-entity answers, prepared with the time that publishing spends waiting for the client to
+ * read (it reads every document's diagnostics more slowly than they are computed), so that they are
+ * ready when the last diagnostics arrive. Started again when the corpus changes.
+ */
+let preparingWhileWaiting: { steps: Iterator<unknown>; generation: number; done: boolean } | undefined;
+function prepareAnswersWhileWaiting(): void {
+  if (preparingWhileWaiting?.generation !== corpus.generation) preparingWhileWaiting = { steps: corpus.prepareAnswers(HOVER_DOCUMENTS), generation: corpus.generation, done: false };
+  if (!preparingWhileWaiting.done) preparingWhileWaiting.done = stepFor("preparing answers", preparingWhileWaiting.steps, 2);
 }
 
 /**
