@@ -160,15 +160,14 @@ const summary = {
   loopWallMs: Math.round(analyzeWall),
   heapAfterIndexMB: Math.round(heapAfterIndexMB),
   objects: (() => {
-    let mentions = 0, sentences = 0, claims = 0, figures = 0, claimTextChars = 0;
+    let mentions = 0, sentences = 0, claims = 0, figures = 0;
     for (const d of corpus.documents()) {
       mentions += d.analysis.mentions.length;
       sentences += d.analysis.sentences.length;
       claims += d.analysis.claims.length;
       figures += d.analysis.figures.length;
-      for (const c of d.analysis.claims) claimTextChars += c.text?.length ?? 0;
     }
-    return { mentions, sentences, claims, figures, claimTextMB: +((claimTextChars * 2) / MiB).toFixed(1) };
+    return { mentions, sentences, claims, figures };
   })(),
   diagnosticsSample: { documents: sample.length, cpuMs: Math.round(diagSampleMs), msPerDocument: +(diagSampleMs / Math.max(1, sample.length)).toFixed(1), bigDocuments: isBig.size, bigCpuMs: Math.round(diagBigMs), diagnostics: diags },
   keystroke,

@@ -16,8 +16,6 @@ export function analyzeDocument(text: string, catalog: Catalog): DocumentAnalysi
   const figures = findFigures(text);
   keyFigures(text, figures, mentions, sentences, (id) => subjectParent(catalog, id), typeOf);
   const claims = findClaims(text, sentences, mentions, figures, typeOf);
-  // The text of each claim is a slice of the document: not worth storing or sending between threads.
-  for (const c of claims as Claim[]) delete c.text;
   // Worked out here, in the analysing thread, so the corpus binds glosses without folding anything.
   for (const l of learned) if (l.via === "gloss") l.aliases = l.names.map((n) => learnedId(foldString(n)));
   return { language: guessLanguage(text, folded), mentions, learned, figures, sentences, claims };

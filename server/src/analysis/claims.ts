@@ -632,7 +632,7 @@ export function countLabels(text: string, sentences: readonly Span[], into = new
   return into;
 }
 
-export function findClaims(text: string, sentences: Span[], mentions: Mention[], figures: Figure[], typeOf: TypeOf, context?: ClaimContext): Array<Claim & { text: string }> {
+export function findClaims(text: string, sentences: Span[], mentions: Mention[], figures: Figure[], typeOf: TypeOf, context?: ClaimContext): Claim[] {
   const ms = mentions.length < 2 || mentions.every((m, i) => i === 0 || mentions[i - 1].start <= m.start) ? mentions : [...mentions].sort((a, b) => a.start - b.start);
   const ctx: Ctx = { text, mentions: ms, typeOf };
   const figOrder = figures.map((_, i) => i).sort((a, b) => figures[a].start - figures[b].start);
@@ -671,7 +671,6 @@ export function findClaims(text: string, sentences: Span[], mentions: Mention[],
   let turn: Speaker | undefined = context?.turn;
 
   const finish = (claim: Claim): void => {
-    claim.text = text.slice(claim.start, claim.end);
     const ids: string[] = [];
     for (let i = lowerBound(ms, claim.start); i < ms.length && ms[i].start < claim.end; i++) if (ms[i].end <= claim.end && !ids.includes(ms[i].entityId)) ids.push(ms[i].entityId);
     claim.entityIds = ids;

@@ -197,8 +197,7 @@ function tryWindow(
     labelCounts,
     fenceFrom: fence === undefined ? undefined : fence - ws,
     turn: turn && { ...turn, ...(turn.span ? { span: { start: turn.span.start - ws, end: turn.span.end - ws } } : {}) },
-  }) as Claim[];
-  for (const c of claims) delete c.text;
+  });
 
   const wcs = cs - ws;
   const wce = ce - ws;

@@ -113,8 +113,6 @@ export interface Speaker {
 }
 
 export interface Claim extends Span {
-  /** The claim's text, as findClaims returns it; stored analyses drop it (it is a slice of the document). */
-  text?: string;
   certainty: Certainty;
   /** The cue words that decided the certainty (already filtered by negation). */
   cues: Cue[];
