@@ -415,9 +415,7 @@ async function indexFolders(list: WorkspaceFolder[], loadIndex = false): Promise
   } finally {
     indexing = false;
     progress?.done();
-    // Fresh workers, ready for the first edit: those that indexed hold their garbage until they end
-    // (a warm start did not need any until now).
-    pool.recycle();
+    // Ready for the first edit (a warm start did not need them until now).
     setTimeout(() => pool.start(), 1000).unref?.();
     sendStatus();
     refreshViews();

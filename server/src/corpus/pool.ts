@@ -83,11 +83,8 @@ export class AnalysisPool {
     catalog?: () => Catalog,
   ) {
     this.#inProcess = catalog ?? (() => new Catalog(builtin, user));
-    if (workerFile && fs.existsSync(workerFile)) this.unstarted = this.started = { file: workerFile, size };
+    if (workerFile && fs.existsSync(workerFile)) this.unstarted = { file: workerFile, size };
   }
-
-  /** The worker file and pool size the workers start from. */
-  private readonly started: { file: string; size: number } | undefined;
 
   /** Workers not started yet: a warm start that analyses nothing never pays for them. */
   private unstarted: { file: string; size: number } | undefined;
@@ -97,18 +94,6 @@ export class AnalysisPool {
     const u = this.unstarted;
     this.unstarted = undefined;
     if (u) for (let i = 0; i < u.size; i++) this.spawn(u.file);
-  }
-
-  /**
-   * Ends idle workers so that fresh ones start on the next analysis (or start()): a thread that has
-   * analysed a whole workspace keeps a heap of its garbage (about 60 MB each after 10,000 documents)
-   * that only its end gives back. Does nothing while any analysis is queued or running.
-   */
-  recycle(): void {
-    if (!this.started || this.workers.length === 0 || this.queue.length > 0 || this.workers.some((s) => s.inFlight.length > 0)) return;
-    for (const s of this.workers) void s.w.terminate();
-    this.workers = [];
-    this.unstarted = this.started;
   }
 
   get threads(): number {
