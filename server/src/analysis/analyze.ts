@@ -1,5 +1,5 @@
 // One document in, its annotations out: folding, entities, sentences, figures, claims.
-import type { Claim, DocumentAnalysis } from "./types";
+import type { DocumentAnalysis } from "./types";
 import type { Catalog } from "./catalog";
 import { foldString, foldText, type FoldedText } from "./fold";
 import { learnedId, recognizeEntities } from "./entities";
