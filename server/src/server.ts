@@ -579,7 +579,7 @@ function schedulePublish(uris: Iterable<string>): void {
 /**
  * Notifications handed to the connection and not yet written to the pipe. A client reads 10,000
  * documents' diagnostics (277 MB of JSON) more slowly than they are computed: without a bound, two
- * thousand of them waited in memory at once and the server's heap doubled.
+ * thousand of them waited at once, and every response queued behind them (a hover took up to 2.6 s).
  */
 let unwritten = 0;
 const MAX_UNWRITTEN = 4;

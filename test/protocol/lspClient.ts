@@ -24,6 +24,8 @@ export class LspClient {
   exited: number | null = null;
   /** Answers for server → client requests, by method. */
   onRequest: Record<string, (params: any) => unknown> = {};
+  /** Called with each notification as soon as it is read. */
+  onNotification?: (msg: { method: string; params: any }) => void;
 
   /** `options.nodeArgs` go before the server path (e.g. `--require guard.cjs`); `options.env` is added to the environment. */
   constructor(serverPath = path.resolve("dist/server.js"), args: string[] = ["--stdio"], options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
@@ -59,6 +61,7 @@ export class LspClient {
       } else {
         if (msg.method === "textDocument/publishDiagnostics") this.diagnostics.set(msg.params.uri, msg.params.diagnostics);
         this.notifications.push(msg);
+        this.onNotification?.(msg);
       }
     }
   }
