@@ -680,10 +680,11 @@ function stepFor(what: string, steps: Iterator<unknown>, ms: number): boolean {
  * read (it reads every document's diagnostics more slowly than they are computed), so that they are
  * ready when the last diagnostics arrive. Started again when the corpus changes.
  */
-let preparingWhileWaiting: { steps: Iterator<unknown>; generation: number; done: boolean } | undefined;
+let preparingWhileWaiting: { steps: Iterator<unknown>; generation: number } | undefined;
 function prepareAnswersWhileWaiting(): void {
-  if (preparingWhileWaiting?.generation !== corpus.generation) preparingWhileWaiting = { steps: corpus.prepareAnswers(HOVER_DOCUMENTS), generation: corpus.generation, done: false };
-  if (!preparingWhileWaiting.done) preparingWhileWaiting.done = stepFor("preparing answers", preparingWhileWaiting.steps, 2);
+  if (preparingWhileWaiting?.generation !== corpus.generation) preparingWhileWaiting = { steps: corpus.prepareAnswers(HOVER_DOCUMENTS), generation: corpus.generation };
+  // A finished generator answers `done` at once: no flag of its own needed.
+  stepFor("preparing answers", preparingWhileWaiting.steps, 2);
 }
 
 /**
