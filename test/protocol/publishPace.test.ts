@@ -19,6 +19,7 @@ test("a request made while a slow client is still reading the workspace's diagno
   const COPIES = 40;
   for (let i = 0; i < COPIES; i++) for (const f of seedFiles) fs.copyFileSync(path.join(seeds, f), path.join(dir, `${String(i).padStart(2, "0")}-${f}`));
   const total = COPIES * seedFiles.length;
+  const uris = fs.readdirSync(dir).map((f) => pathToFileURL(path.join(dir, f)).href);
 
   const client = new LspClient();
   t.after(() => client.close());
@@ -41,8 +42,6 @@ test("a request made while a slow client is still reading the workspace's diagno
   client.proc.stdout.resume();
   await answer;
   // Every document by name: the annotation file's (empty) diagnostics also count in the map's size.
-  const uris = fs.readdirSync(dir).filter((f) => f.endsWith(".txt")).map((f) => pathToFileURL(path.join(dir, f)).href);
-  assert.equal(uris.length, total);
   await client.waitFor(() => uris.every((u) => client.diagnostics.has(u)), 60_000, "every document's diagnostics");
 
   const after = published() - publishedAtAnswer;
