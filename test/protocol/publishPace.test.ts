@@ -17,7 +17,8 @@ test("a request made while a slow client is still reading the workspace's diagno
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   // 200 documents whose notifications are several KB each (claims related to the same claims in the copies).
   const COPIES = 40;
-  for (let i = 0; i < COPIES; i++) for (const f of seedFiles) fs.copyFileSync(path.join(seeds, f), path.join(dir, `${String(i).padStart(2, "0")}-${f}`));
+  const copyOf = (i: number, f: string) => path.join(dir, `${String(i).padStart(2, "0")}-${f}`);
+  for (let i = 0; i < COPIES; i++) for (const f of seedFiles) fs.copyFileSync(path.join(seeds, f), copyOf(i, f));
   const total = COPIES * seedFiles.length;
   const uris = fs.readdirSync(dir).map((f) => pathToFileURL(path.join(dir, f)).href);
 
@@ -33,7 +34,7 @@ test("a request made while a slow client is still reading the workspace's diagno
   await sleep(1500);
 
   const published = () => client.notifications.filter((n) => n.method === "textDocument/publishDiagnostics").length;
-  const file = path.join(dir, `00-${seedFiles[0]}`);
+  const file = copyOf(0, seedFiles[0]);
   let publishedAtAnswer = -1;
   const answer = client
     .request("textDocument/hover", { textDocument: { uri: pathToFileURL(file).href }, position: positionOf(fs.readFileSync(file, "utf8"), "DeepSeek") }, 60_000)
@@ -47,7 +48,7 @@ test("a request made while a slow client is still reading the workspace's diagno
   const after = published() - publishedAtAnswer;
   assert.ok(after >= total / 4, `${after} of ${total} notifications came after the answer (${publishedAtAnswer} before it)`);
   // Nothing is lost by waiting: every document has its diagnostics, and the copies of a seed agree.
-  const counts = seedFiles.map((f) => client.diagnostics.get(pathToFileURL(path.join(dir, `${String(COPIES - 1).padStart(2, "0")}-${f}`)).href)?.length);
+  const counts = seedFiles.map((f) => client.diagnostics.get(pathToFileURL(copyOf(COPIES - 1, f)).href)?.length);
   assert.ok(counts.some((n) => (n ?? 0) > 0), "the seeds have diagnostics");
-  for (const [k, f] of seedFiles.entries()) assert.equal(client.diagnostics.get(pathToFileURL(path.join(dir, `00-${f}`)).href)?.length, counts[k], f);
+  for (const [k, f] of seedFiles.entries()) assert.equal(client.diagnostics.get(pathToFileURL(copyOf(0, f)).href)?.length, counts[k], f);
 });
